@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import UserCreationForm
+from django.utils.translation import gettext_lazy as _
+
+from kithkin.accounts.models import ApiToken, User, timezone_names
+from kithkin.support.helplines import country_choices
+
+
+def timezone_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Your time zone"),
+        choices=[(name, name.replace("_", " ")) for name in timezone_names()],
+        initial="UTC",
+        help_text=_("So that suggestions and reminders fit your day."),
+    )
+
+
+class SignupForm(UserCreationForm):
+    email = forms.EmailField(
+        label=_("Email (optional)"),
+        required=False,
+        help_text=_("Only for resetting your password and for reminders you turn on."),
+    )
+    timezone = timezone_field()
+    locale = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES, initial="en")
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "email")
+
+
+class ProfileForm(forms.ModelForm):
+    timezone = timezone_field()
+    country = forms.ChoiceField(
+        label=_("Country for the support page"),
+        required=False,
+        help_text=_("Puts your country's helplines first. Optional."),
+    )
+
+    class Meta:
+        model = User
+        fields = ("email", "timezone", "locale", "country")
+        labels = {"email": _("Email (optional)")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", _("Not set")), *country_choices()]
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("What is this token for?"), max_length=100)
+    scope = forms.ChoiceField(
+        label=_("Access"), choices=ApiToken.Scope.choices, initial=ApiToken.Scope.WRITE
+    )
+
+
+class DeleteAccountForm(forms.Form):
+    confirm = forms.CharField(
+        label=_("Type your username to confirm"),
+        strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
+    )
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_confirm(self) -> str:
+        value: str = self.cleaned_data["confirm"]
+        if value != self.user.get_username():
+            raise forms.ValidationError(
+                _("That doesn't match your username, so nothing was deleted.")
+            )
+        return value

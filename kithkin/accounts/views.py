@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+import json
+from typing import cast
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kithkin.accounts.actions import do_create_account, do_delete_account
+from kithkin.accounts.export import account_export
+from kithkin.accounts.forms import ApiTokenForm, DeleteAccountForm, ProfileForm, SignupForm
+from kithkin.accounts.models import ApiToken, Invite, User
+
+WELCOME_STEPS = 4
+
+
+def _user(request: HttpRequest) -> User:
+    # Only called behind login_required, so this is a real, saved User.
+    return cast(User, request.user)
+
+
+def _get_token_for_user(request: HttpRequest, pk: int) -> ApiToken:
+    return get_object_or_404(ApiToken, pk=pk, owner=_user(request))
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("today")
+    if settings.REGISTRATION == "closed":
+        return render(request, "accounts/signup_closed.html")
+
+    code = request.POST.get("invite") or request.GET.get("invite", "")
+    invite = Invite.objects.usable(code) if settings.REGISTRATION == "invite" else None
+    if settings.REGISTRATION == "invite" and invite is None:
+        return render(request, "accounts/signup_invite_needed.html", {"code": code})
+
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = do_create_account(
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password1"],
+                email=form.cleaned_data["email"],
+                tz=form.cleaned_data["timezone"],
+                locale=form.cleaned_data["locale"],
+                invite=invite,
+            )
+        except IntegrityError:
+            # Someone took the name between validation and the insert.
+            form.add_error("username", _("That username was just taken. Try another one?"))
+        except Invite.DoesNotExist:
+            form.add_error(None, _("This invite has just been used. Ask for a new one?"))
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect("welcome")
+    return render(request, "accounts/signup.html", {"form": form, "invite_code": code})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def welcome(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if request.method == "POST":
+        if user.onboarded_at is None:
+            user.onboarded_at = timezone.now()
+            user.save(update_fields=["onboarded_at"])
+        return redirect("today")
+
+    try:
+        step = min(max(int(request.GET.get("step", "1")), 1), WELCOME_STEPS)
+    except ValueError:
+        step = 1
+    ctx = {"step": step, "steps": range(1, WELCOME_STEPS + 1), "last": WELCOME_STEPS}
+    if request.htmx:
+        return render(request, "accounts/welcome.html#step", ctx)
+    return render(request, "accounts/welcome.html", ctx)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_page(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = ProfileForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect("settings")
+    return _render_settings(request, form=form)
+
+
+def _render_settings(request: HttpRequest, **extra: object) -> HttpResponse:
+    user = _user(request)
+    ctx = {
+        "form": ProfileForm(instance=user),
+        "token_form": ApiTokenForm(),
+        "tokens": user.api_tokens.all(),
+        "invites_enabled": settings.REGISTRATION == "invite",
+        **extra,
+    }
+    return render(request, "accounts/settings.html", ctx)
+
+
+@login_required
+@require_POST
+def create_token(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST)
+    if not form.is_valid():
+        return _render_settings(request, token_form=form)
+    _, plain = ApiToken.objects.create_token(
+        _user(request), form.cleaned_data["name"], form.cleaned_data["scope"]
+    )
+    return _render_settings(request, new_token=plain)
+
+
+@login_required
+@require_POST
+def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
+    token = _get_token_for_user(request, pk)
+    token.delete()
+    messages.success(request, _("The token “%(name)s” no longer works.") % {"name": token.name})
+    return redirect("settings")
+
+
+@login_required
+@require_POST
+def create_invite(request: HttpRequest) -> HttpResponse:
+    if settings.REGISTRATION != "invite":
+        return redirect("settings")
+    invite, plain = Invite.objects.create_invite(_user(request))
+    link = request.build_absolute_uri(reverse("signup") + "?invite=" + plain)
+    return _render_settings(request, new_invite=link, invite_expires=invite.expires_at)
+
+
+@login_required
+def export(request: HttpRequest) -> HttpResponse:
+    doc = account_export(_user(request))
+    response = HttpResponse(
+        json.dumps(doc, indent=2, ensure_ascii=False), content_type="application/json"
+    )
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="kithkin-export-{stamp}.json"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = DeleteAccountForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        logout(request)
+        do_delete_account(user)
+        return render(request, "accounts/deleted.html")
+    return render(request, "accounts/delete.html", {"form": form})

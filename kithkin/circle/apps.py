@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class CircleConfig(AppConfig):
+    name = "kithkin.circle"

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from kithkin.circle import views
+
+urlpatterns = [path("people/", views.people, name="people")]

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from kithkin.today import views
+
+urlpatterns = [path("today/", views.today, name="today")]

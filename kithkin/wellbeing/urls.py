@@ -1,0 +1,8 @@
+from django.urls import path
+
+from kithkin.wellbeing import views
+
+urlpatterns = [
+    path("checkin/", views.checkin, name="checkin"),
+    path("insights/", views.insights, name="insights"),
+]
