@@ -60,6 +60,7 @@ class Command(BaseCommand):
                 "timeout": 30,
                 "graceful_timeout": 20,
                 "accesslog": "-",
+                "control_socket_disable": True,
                 "forwarded_allow_ips": os.getenv("KITHKIN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
             }
         ).run()

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from kithkin.accounts.models import ApiToken, User, hash_secret
+
+
+@pytest.mark.django_db
+def test_it_saves_time_zone_language_and_country(alice_client: Client, alice: User) -> None:
+    r = alice_client.post(
+        reverse("settings"),
+        {"email": "", "timezone": "Pacific/Auckland", "locale": "en-gb", "country": "NZ"},
+    )
+    assert r.status_code == 302
+    alice.refresh_from_db()
+    assert (alice.timezone, alice.locale, alice.country) == ("Pacific/Auckland", "en-gb", "NZ")
+
+
+@pytest.mark.django_db
+def test_bad_settings_change_nothing(alice_client: Client, alice: User) -> None:
+    r = alice_client.post(
+        reverse("settings"),
+        {"email": "nope", "timezone": "Nowhere/Land", "locale": "xx", "country": "ZZ"},
+    )
+    assert r.status_code == 200
+    assert r.content.decode().count('class="errorlist') >= 3
+    alice.refresh_from_db()
+    assert alice.timezone == "Europe/London"
+
+
+@pytest.mark.django_db
+def test_a_new_token_is_shown_once_and_kept_hashed(alice_client: Client, alice: User) -> None:
+    r = alice_client.post(reverse("create_token"), {"name": "my script", "scope": "read"})
+    body = r.content.decode()
+    token = ApiToken.objects.get(owner=alice)
+    start = body.index('<code class="secret">') + len('<code class="secret">')
+    plain = body[start : body.index("</code>", start)]
+    assert plain.startswith("kk_")
+    assert token.token_hash == hash_secret(plain)
+    assert plain not in token.token_hash
+    assert token.scope == "read"
+    assert plain not in alice_client.get(reverse("settings")).content.decode()
+
+
+@pytest.mark.django_db
+def test_it_revokes_a_token(alice_client: Client, alice: User) -> None:
+    token, _ = ApiToken.objects.create_token(alice, "old")
+    r = alice_client.post(reverse("revoke_token", args=[token.pk]))
+    assert r.status_code == 302
+    assert not ApiToken.objects.filter(pk=token.pk).exists()
+
+
+@pytest.mark.django_db
+def test_charlie_cannot_revoke_alices_token(charlie_client: Client, alice: User) -> None:
+    token, _ = ApiToken.objects.create_token(alice, "mine")
+    r = charlie_client.post(reverse("revoke_token", args=[token.pk]))
+    assert r.status_code == 404
+    assert ApiToken.objects.filter(pk=token.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_export_holds_the_account(alice_client: Client, alice: User) -> None:
+    ApiToken.objects.create_token(alice, "phone")
+    r = alice_client.get(reverse("export"))
+    assert r["Content-Disposition"].startswith("attachment;")
+    doc = json.loads(r.content)
+    assert doc["format"] == "kithkin-export"
+    assert doc["version"] == 1
+    assert doc["account"]["username"] == "alice"
+    assert doc["account"]["timezone"] == "Europe/London"
+    assert [t["name"] for t in doc["api_tokens"]] == ["phone"]
+    assert "token_hash" not in r.content.decode()
+
+
+@pytest.mark.django_db
+def test_invites_are_offered_only_in_invite_mode(alice_client: Client, settings) -> None:
+    settings.REGISTRATION = "open"
+    assert "Invite someone" not in alice_client.get(reverse("settings")).content.decode()
+    settings.REGISTRATION = "invite"
+    r = alice_client.post(reverse("create_invite"))
+    assert "/signup/?invite=" in r.content.decode()
+
+
+@pytest.mark.django_db
+def test_pages_follow_the_persons_language_and_time_zone(alice_client: Client, alice: User) -> None:
+    r = alice_client.get(reverse("settings"))
+    assert r["Content-Language"] == "en"
+    alice.locale = "en-gb"
+    alice.save()
+    r = alice_client.get(reverse("settings"))
+    assert r["Content-Language"] == "en-gb"
+    assert r.context["TIME_ZONE"] == "Europe/London"

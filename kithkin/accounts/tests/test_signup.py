@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+
+from kithkin.accounts.models import Invite, User
+
+GOOD = {
+    "username": "dana",
+    "email": "dana@example.org",
+    "password1": "blue kettle on sunday",
+    "password2": "blue kettle on sunday",
+    "timezone": "Europe/Dublin",
+    "locale": "en-gb",
+}
+
+
+@pytest.mark.django_db
+def test_it_creates_the_account_and_starts_onboarding(client: Client) -> None:
+    r = client.post(reverse("signup"), GOOD)
+    assert r.status_code == 302
+    assert r["Location"] == reverse("welcome")
+    user = User.objects.get(username="dana")
+    assert user.timezone == "Europe/Dublin"
+    assert user.locale == "en-gb"
+    assert user.onboarded_at is None
+    assert user.password.startswith("argon2")
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_taken_username_in_any_case(client: Client, alice: User) -> None:
+    r = client.post(reverse("signup"), {**GOOD, "username": "ALICE"})
+    assert r.status_code == 200
+    assert "already exists" in r.content.decode()
+    assert User.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"password1": "short", "password2": "short"}, "too short"),
+        ({"password1": "password123", "password2": "password123"}, "too common"),
+        ({"password1": "12345678901234", "password2": "12345678901234"}, "entirely numeric"),
+        ({"password2": "something else"}, "didn’t match"),
+        ({"email": "not-an-email"}, "valid email"),
+        ({"timezone": "Mars/Olympus"}, "Select a valid choice"),
+        ({"username": "no spaces allowed"}, "Enter a valid username"),
+    ],
+)
+def test_it_explains_bad_input_and_creates_nothing(
+    client: Client, change: dict[str, str], message: str
+) -> None:
+    r = client.post(reverse("signup"), {**GOOD, **change})
+    assert r.status_code == 200
+    assert message in r.content.decode()
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_it_shows_a_kind_page_when_sign_up_is_closed(client: Client, settings) -> None:
+    settings.REGISTRATION = "closed"
+    r = client.post(reverse("signup"), GOOD)
+    assert r.status_code == 200
+    assert "New accounts are made by the host" in r.content.decode()
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_it_needs_an_invite_in_invite_mode(client: Client, settings) -> None:
+    settings.REGISTRATION = "invite"
+    r = client.post(reverse("signup"), GOOD)
+    assert "by invitation" in r.content.decode()
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_invite_works_once(client: Client, settings, alice: User) -> None:
+    settings.REGISTRATION = "invite"
+    invite, code = Invite.objects.create_invite(alice)
+
+    r = client.get(reverse("signup") + f"?invite={code}")
+    assert r.status_code == 200
+    assert f'value="{code}"' in r.content.decode()
+
+    r = client.post(reverse("signup"), {**GOOD, "invite": code})
+    assert r.status_code == 302
+    invite.refresh_from_db()
+    assert invite.used_at is not None
+
+    client.logout()
+    r = client.post(reverse("signup"), {**GOOD, "username": "eve", "invite": code})
+    assert "already been used or has expired" in r.content.decode()
+    assert not User.objects.filter(username="eve").exists()
+
+
+@pytest.mark.django_db
+def test_an_expired_invite_is_refused(client: Client, settings, alice: User) -> None:
+    settings.REGISTRATION = "invite"
+    _, code = Invite.objects.create_invite(alice, days=7)
+    with time_machine.travel(timedelta(days=8)):
+        r = client.post(reverse("signup"), {**GOOD, "invite": code})
+    assert "already been used or has expired" in r.content.decode()
+    assert not User.objects.filter(username="dana").exists()

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from kithkin.accounts.models import User
+
+ANONYMOUS_PAGES = ["index", "login", "signup", "password_reset", "password_reset_done",
+                   "support", "privacy"]
+PERSONAL_PAGES = ["today", "people", "checkin", "plans", "insights", "settings", "welcome",
+                  "password_change", "delete_account"]
+NAV = ["Today", "People", "Check-in", "Plans", "Insights", "Settings"]
+# Where a page may point to another origin: plain links a person chooses to follow.
+LOADING_ATTRS = re.compile(r'<(script|link|img|iframe|source|video|audio)\b[^>]*>', re.I)
+
+
+def _assert_kind_shell(html: str) -> None:
+    assert 'href="/support/"' in html
+    assert "Need support now?" in html
+    for element in LOADING_ATTRS.finditer(html):
+        assert not re.search(r'(src|href)="(https?:)?//', element.group(0)), element.group(0)
+    for word in ("overdue", "failed", "streak lost"):
+        assert word not in html.lower()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ANONYMOUS_PAGES)
+def test_every_public_page_has_the_support_link(client: Client, name: str) -> None:
+    r = client.get(reverse(name))
+    assert r.status_code == 200
+    _assert_kind_shell(r.content.decode())
+
+
+@pytest.mark.parametrize("name", PERSONAL_PAGES)
+def test_every_personal_page_has_the_support_link_and_nav(alice_client: Client, name: str) -> None:
+    r = alice_client.get(reverse(name))
+    assert r.status_code == 200
+    html = r.content.decode()
+    _assert_kind_shell(html)
+    for label in NAV:
+        assert f">{label}</a>" in html
+
+
+@pytest.mark.django_db
+def test_the_not_found_page_is_kind_and_has_the_support_link(client: Client) -> None:
+    r = client.get("/no/such/page/")
+    assert r.status_code == 404
+    _assert_kind_shell(r.content.decode())
+
+
+@pytest.mark.parametrize("name", ["today", "people", "checkin", "plans", "insights"])
+def test_placeholders_say_kindly_that_they_are_coming(alice_client: Client, name: str) -> None:
+    html = alice_client.get(reverse(name)).content.decode()
+    assert "still being built" in html
+
+
+def test_the_current_section_is_marked(alice_client: Client) -> None:
+    html = alice_client.get(reverse("password_change")).content.decode()
+    assert 'href="/settings/" aria-current="page"' in html
+
+
+@pytest.mark.django_db
+def test_htmx_is_vendored_and_csrf_rides_on_hx_headers(alice_client: Client) -> None:
+    html = alice_client.get(reverse("today")).content.decode()
+    assert '<script src="/static/vendor/htmx/htmx.min.js" defer></script>' in html
+    match = re.search(r"<body hx-headers='\{\"X-CSRFToken\": \"([A-Za-z0-9]{64})\"\}'", html)
+    assert match, "the body carries the CSRF token for htmx requests"
+
+
+@pytest.mark.django_db
+def test_security_headers(client: Client) -> None:
+    r = client.get(reverse("index"))
+    csp = r["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "unsafe-eval" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert r["X-Content-Type-Options"] == "nosniff"
+    assert r["Referrer-Policy"] == "same-origin"
+    assert r["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.django_db
+def test_pages_have_no_inline_scripts_or_styles(alice_client: Client, client: Client) -> None:
+    pages = [client.get(reverse(n)) for n in ANONYMOUS_PAGES]
+    pages += [alice_client.get(reverse(n)) for n in PERSONAL_PAGES]
+    for r in pages:
+        html = r.content.decode()
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), r.request["PATH_INFO"]
+        assert "<style" not in html
+        assert not re.search(r'\sstyle="', html)
+        assert not re.search(r"\son[a-z]+=", html)
+
+
+@pytest.mark.django_db
+def test_the_landing_page_leads_to_sign_up_and_log_in(client: Client, settings) -> None:
+    html = client.get(reverse("index")).content.decode()
+    assert 'href="/signup/"' in html and 'href="/login/"' in html
+    settings.REGISTRATION = "closed"
+    assert 'href="/signup/"' not in client.get(reverse("index")).content.decode()
+
+
+def test_a_signed_in_person_lands_on_today(alice_client: Client, alice: User) -> None:
+    assert alice_client.get(reverse("index"))["Location"] == reverse("today")
