@@ -1,7 +1,7 @@
 """The `kithkin` command: Django's management commands with friendly start-up errors.
 
-    kithkin serve [--host H] [--port N]
-    kithkin migrate | createuser | token | demo | check | worker ...
+kithkin serve [--host H] [--port N]
+kithkin migrate | createuser | token | demo | check | worker ...
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -98,14 +99,16 @@ TEMPLATES = [
 
 # Database: the embedded SQLite file in the data folder, unless DATABASE_URL says
 # otherwise (postgres://user:password@host:5432/name).
-def _database() -> dict:
+def _database() -> dict[str, Any]:
     url = os.getenv("DATABASE_URL", "").strip()
     if not url:
         url = f"sqlite:///{DATA_DIR / 'kithkin.sqlite3'}"
     try:
         db = dj_database_url.parse(url, conn_max_age=envint("KITHKIN_DB_CONN_MAX_AGE", "60"))
     except (ValueError, KeyError) as e:
-        raise ConfigError(f"DATABASE_URL is not a database address Kithkin understands ({e}).")
+        raise ConfigError(
+            f"DATABASE_URL is not a database address Kithkin understands ({e})."
+        ) from None
     if db["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers go on while one writer writes; IMMEDIATE takes the
         # write lock when a transaction starts, so concurrent writers queue on the
@@ -121,7 +124,7 @@ def _database() -> dict:
         db.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
     else:
         raise ConfigError("DATABASE_URL should point to PostgreSQL (postgres://...) or SQLite.")
-    return db
+    return dict(db)
 
 
 DATABASES = {"default": _database()}

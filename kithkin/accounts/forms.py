@@ -29,7 +29,7 @@ class SignupForm(UserCreationForm):
     timezone = timezone_field()
     locale = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES, initial="en")
 
-    class Meta(UserCreationForm.Meta):
+    class Meta:
         model = User
         fields = ("username", "email")
 
@@ -49,7 +49,9 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("Not set")), *country_choices()]
+        country = self.fields["country"]
+        assert isinstance(country, forms.ChoiceField)  # noqa: S101 - declared above
+        country.choices = [("", _("Not set")), *country_choices()]
 
 
 class ApiTokenForm(forms.Form):

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-TOKEN_PREFIX = "kk_"
+TOKEN_PREFIX = "kk_"  # noqa: S105 - a label, not a secret
 
 
 @lru_cache(maxsize=1)
@@ -46,9 +46,7 @@ class User(AbstractUser):
 
 
 class ApiTokenManager(models.Manager["ApiToken"]):
-    def create_token(
-        self, owner: User, name: str, scope: str = "write"
-    ) -> tuple[ApiToken, str]:
+    def create_token(self, owner: User, name: str, scope: str = "write") -> tuple[ApiToken, str]:
         """Create a token and return it with its plain text, which is never stored."""
         plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
         token = self.create(
@@ -132,3 +130,6 @@ class Invite(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"invite from {self.owner_id}, valid until {self.expires_at:%Y-%m-%d}"

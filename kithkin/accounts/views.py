@@ -19,6 +19,7 @@ from kithkin.accounts.actions import do_create_account, do_delete_account
 from kithkin.accounts.export import account_export
 from kithkin.accounts.forms import ApiTokenForm, DeleteAccountForm, ProfileForm, SignupForm
 from kithkin.accounts.models import ApiToken, Invite, User
+from kithkin.lib.http import HtmxHttpRequest
 
 WELCOME_STEPS = 4
 
@@ -68,7 +69,7 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def welcome(request: HttpRequest) -> HttpResponse:
+def welcome(request: HtmxHttpRequest) -> HttpResponse:
     user = _user(request)
     if request.method == "POST":
         if user.onboarded_at is None:

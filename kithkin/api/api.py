@@ -33,7 +33,9 @@ class MeOut(Schema):
     locale: str
 
 
-def error(request: HttpRequest, status: int, code: str, message: str, **extra: object) -> HttpResponse:
+def error(
+    request: HttpRequest, status: int, code: str, message: str, **extra: object
+) -> HttpResponse:
     return api.create_response(request, {"code": code, "message": message, **extra}, status=status)
 
 

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
-from django.template import loader
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.views.decorators.http import require_GET
 
 

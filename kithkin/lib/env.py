@@ -49,7 +49,9 @@ def data_dir(default: Path) -> Path:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise ConfigError(f"KITHKIN_DATA_DIR: cannot create the folder {path} ({e.strerror}).") from e
+        raise ConfigError(
+            f"KITHKIN_DATA_DIR: cannot create the folder {path} ({e.strerror})."
+        ) from e
     return path
 
 

@@ -14,7 +14,7 @@ def support(request: HttpRequest) -> HttpResponse:
     chosen = data.by_code(request.GET.get("country", ""))
     user = request.user
     if chosen is None and user.is_authenticated:
-        chosen = data.by_code(user.country) or data.guess(user.timezone)  # type: ignore[union-attr]
+        chosen = data.by_code(user.country) or data.guess(user.timezone)
     ctx = {
         "chosen": chosen,
         "countries": data.ordered(chosen),

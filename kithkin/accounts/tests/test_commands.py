@@ -23,8 +23,14 @@ def _run(*args: str, stdin: str = "") -> str:
 
 @pytest.mark.django_db
 def test_createuser_reads_the_password_from_stdin() -> None:
-    out = _run("createuser", "erin", "--email", "erin@example.org", "--password-stdin",
-               stdin="rain on the window\n")
+    out = _run(
+        "createuser",
+        "erin",
+        "--email",
+        "erin@example.org",
+        "--password-stdin",
+        stdin="rain on the window\n",
+    )
     assert "erin" in out
     user = User.objects.get(username="erin")
     assert user.check_password("rain on the window")
@@ -41,7 +47,9 @@ def test_createuser_reads_the_password_from_stdin() -> None:
         (["has space"], "rain on the window\n", "can't be used"),
     ],
 )
-def test_createuser_explains_bad_input(alice: User, args: list[str], stdin: str, message: str) -> None:
+def test_createuser_explains_bad_input(
+    alice: User, args: list[str], stdin: str, message: str
+) -> None:
     with pytest.raises(CommandError, match=message):
         _run("createuser", *args, "--password-stdin", stdin=stdin)
     assert User.objects.count() == 1

@@ -17,7 +17,7 @@ NEW = "a new and long passphrase"
 def _reset_link(client: Client, email: str) -> str:
     client.post(reverse("password_reset"), {"email": email})
     assert len(mail.outbox) == 1
-    match = re.search(r"https?://[^/]+(/password/reset/\S+/)", mail.outbox[0].body)
+    match = re.search(r"https?://[^/]+(/password/reset/\S+/)", str(mail.outbox[0].body))
     assert match, mail.outbox[0].body
     return match.group(1)
 

@@ -46,7 +46,7 @@ def test_it_refuses_a_taken_username_in_any_case(client: Client, alice: User) ->
         ({"password1": "short", "password2": "short"}, "too short"),
         ({"password1": "password123", "password2": "password123"}, "too common"),
         ({"password1": "12345678901234", "password2": "12345678901234"}, "entirely numeric"),
-        ({"password2": "something else"}, "didn’t match"),
+        ({"password2": "something else"}, "didn\u2019t match"),
         ({"email": "not-an-email"}, "valid email"),
         ({"timezone": "Mars/Olympus"}, "Select a valid choice"),
         ({"username": "no spaces allowed"}, "Enter a valid username"),

@@ -8,13 +8,29 @@ from django.urls import reverse
 
 from kithkin.accounts.models import User
 
-ANONYMOUS_PAGES = ["index", "login", "signup", "password_reset", "password_reset_done",
-                   "support", "privacy"]
-PERSONAL_PAGES = ["today", "people", "checkin", "plans", "insights", "settings", "welcome",
-                  "password_change", "delete_account"]
+ANONYMOUS_PAGES = [
+    "index",
+    "login",
+    "signup",
+    "password_reset",
+    "password_reset_done",
+    "support",
+    "privacy",
+]
+PERSONAL_PAGES = [
+    "today",
+    "people",
+    "checkin",
+    "plans",
+    "insights",
+    "settings",
+    "welcome",
+    "password_change",
+    "delete_account",
+]
 NAV = ["Today", "People", "Check-in", "Plans", "Insights", "Settings"]
 # Where a page may point to another origin: plain links a person chooses to follow.
-LOADING_ATTRS = re.compile(r'<(script|link|img|iframe|source|video|audio)\b[^>]*>', re.I)
+LOADING_ATTRS = re.compile(r"<(script|link|img|iframe|source|video|audio)\b[^>]*>", re.I)
 
 
 def _assert_kind_shell(html: str) -> None:
