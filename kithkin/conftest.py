@@ -58,3 +58,70 @@ def charlie_client(charlie: User) -> Client:
     client = Client()
     client.force_login(charlie)
     return client
+
+
+# --- Real-browser tests (`make test-browser`) ------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = settings.BASE_DIR / "ci-artifacts" / "screenshots"
+# Flags for a sandboxed, offline machine: no background calls home, no GPU.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the Django ORM calls
+    # the tests make are still plain synchronous ones.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+class PageWatch:
+    """Collects what a page asked for and complained about."""
+
+    def __init__(self, origin: str) -> None:
+        self.origin = origin
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+
+    def foreign_requests(self) -> list[str]:
+        return [url for url in self.requests if not url.startswith(self.origin)]
+
+
+@pytest.fixture(
+    params=[{"width": 390, "height": 844}, {"width": 1280, "height": 900}], ids=["phone", "desktop"]
+)
+def page(request, browser, live_server):
+    context = browser.new_context(viewport=request.param, java_script_enabled=True)
+    page = context.new_page()
+    watch = PageWatch(live_server.url)
+    page.on("request", lambda r: watch.requests.append(r.url))
+    page.on("console", lambda m: watch.errors.extend([m.text] if m.type == "error" else []))
+    page.on("pageerror", lambda e: watch.errors.append(str(e)))
+    page.watch = watch
+    page.base = live_server.url
+    yield page
+    assert watch.foreign_requests() == [], "every request goes to the same origin"
+    assert watch.errors == [], "no console errors (a CSP violation shows up here)"
+    context.close()
+
+
+def screenshot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    width = page.viewport_size["width"]
+    page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)

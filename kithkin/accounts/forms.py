@@ -4,7 +4,13 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+    UserCreationForm,
+)
 from django.utils.translation import gettext_lazy as _
 
 from kithkin.accounts.models import ApiToken, User, timezone_names
@@ -20,7 +26,35 @@ def timezone_field() -> forms.ChoiceField:
     )
 
 
-class SignupForm(UserCreationForm):
+class NoAutofocus:
+    """Forms open with focus at the top of the page, so that keyboard and screen
+    reader users meet the "Need support now?" link first, not a field."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.pop("autofocus", None)
+
+
+class LoginForm(NoAutofocus, AuthenticationForm):
+    pass
+
+
+class ChangePasswordForm(NoAutofocus, PasswordChangeForm):
+    pass
+
+
+class NewPasswordForm(NoAutofocus, SetPasswordForm):
+    pass
+
+
+class ResetPasswordForm(NoAutofocus, PasswordResetForm):
+    pass
+
+
+class SignupForm(NoAutofocus, UserCreationForm):
     email = forms.EmailField(
         label=_("Email (optional)"),
         required=False,

@@ -121,3 +121,11 @@ def test_the_landing_page_leads_to_sign_up_and_log_in(client: Client, settings) 
 
 def test_a_signed_in_person_lands_on_today(alice_client: Client, alice: User) -> None:
     assert alice_client.get(reverse("index"))["Location"] == reverse("today")
+
+
+@pytest.mark.django_db
+def test_no_form_steals_focus_from_the_support_link(client: Client, alice: User) -> None:
+    pages = [client.get(reverse(n)).content.decode() for n in ANONYMOUS_PAGES]
+    client.force_login(alice)
+    pages += [client.get(reverse(n)).content.decode() for n in PERSONAL_PAGES]
+    assert not [html for html in pages if "autofocus" in html]
