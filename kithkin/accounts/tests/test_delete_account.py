@@ -7,11 +7,15 @@ from django.urls import reverse
 
 from kithkin.accounts.actions import owned_models
 from kithkin.accounts.models import ApiToken, Invite, User
+from kithkin.circle.models import Interaction, InteractionPerson, Person
 
 
 def _give_data(user: User) -> None:
     ApiToken.objects.create_token(user, "script")
     Invite.objects.create_invite(user)
+    sam = Person.objects.create(owner=user, name="Sam")
+    call = Interaction.objects.create(owner=user, channel="call")
+    InteractionPerson.objects.create(owner=user, interaction=call, person=sam)
 
 
 @pytest.mark.django_db
@@ -33,7 +37,15 @@ def test_it_removes_every_row_the_person_owns(
     client.post(reverse("login"), {"username": "alice", "password": "wrong"})
     assert AccessAttempt.objects.filter(username="alice").exists()
     models = owned_models()
-    assert {m.__name__ for m in models} >= {"ApiToken", "Invite"}
+    assert {m.__name__ for m in models} >= {
+        "ApiToken",
+        "Invite",
+        "Person",
+        "Interaction",
+        "InteractionPerson",
+    }
+    for model in models:
+        assert model._default_manager.filter(owner_id=alice.pk).exists(), model
 
     r = alice_client.post(reverse("delete_account"), {"confirm": "alice"})
 
@@ -46,5 +58,6 @@ def test_it_removes_every_row_the_person_owns(
     # Someone else's data is untouched.
     assert ApiToken.objects.filter(owner=bob).count() == 1
     assert Invite.objects.filter(owner=bob).count() == 1
+    assert Person.objects.filter(owner=bob).count() == 1
     # And the deleted person is logged out.
     assert alice_client.get(reverse("today")).status_code == 302

@@ -1,0 +1,145 @@
+"""A plausible circle and six months of history for the demo account.
+
+Pure: no ORM, no clock. `build(seed)` returns plain data, relative to "now", so the
+same seed always gives the same demo and tests can check its shape.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+# (name, nickname, ring, how you know each other, usual feeling after contact)
+PEOPLE: list[tuple[str, str, int, str, str]] = [
+    ("Maya Okafor", "May", 1, "sister", "lifted"),
+    ("Sam Lindqvist", "", 1, "best friend since school", "lifted"),
+    ("Ana Ruiz", "", 1, "flatmate for six years", "lifted"),
+    ("Dad", "", 1, "family", "neutral"),
+    ("Priya Nair", "", 2, "old colleague", "lifted"),
+    ("Tom Becker", "", 2, "climbing partner", "lifted"),
+    ("Grandma Rose", "", 2, "family", "lifted"),
+    ("Jonas Weber", "", 2, "university friend", "neutral"),
+    ("Leila Haddad", "", 2, "book club", "lifted"),
+    ("Chris Morgan", "", 2, "cousin", "drained"),
+    ("Aiko Tanaka", "", 2, "neighbour upstairs", "lifted"),
+    ("Ben Carter", "", 3, "five-a-side football", "neutral"),
+    ("Fatima Zahra", "", 3, "choir", "lifted"),
+    ("Oliver Hughes", "Olly", 3, "friend of Sam's", "neutral"),
+    ("Nina Petrova", "", 3, "former manager", "neutral"),
+    ("Marcus Allen", "", 3, "volunteering at the food bank", "lifted"),
+    ("Sofia Costa", "", 3, "yoga class", "lifted"),
+    ("Hannah Klein", "", 3, "school parents' group", "drained"),
+    ("Daniel Kim", "", 3, "met travelling in 2019", "lifted"),
+    ("Ruth Evans", "", 3, "old neighbour", "neutral"),
+    ("Luis the barista", "", 4, "the café on the corner", "lifted"),
+    ("Ivy at the library", "", 4, "library volunteer", "lifted"),
+    ("Kofi Mensah", "", 4, "allotment next door", "neutral"),
+    ("Elena Rossi", "", 4, "friend of a friend", "neutral"),
+    ("Pete the postman", "", 4, "he delivers on our street", "lifted"),
+]
+
+# Average days between contacts, by ring.
+GAP_DAYS = {1: 5, 2: 14, 3: 30, 4: 21}
+CHANNELS = {
+    1: ["text", "text", "call", "voice", "in_person", "video"],
+    2: ["text", "voice", "call", "in_person", "social"],
+    3: ["text", "social", "in_person", "call"],
+    4: ["in_person", "in_person", "in_person", "text"],
+}
+NOTES = [
+    "Sent a photo of the sunset.",
+    "Quick catch-up about the weekend.",
+    "Walked round the park together.",
+    "Shared a song that reminded me of them.",
+    "They asked how the new job is going.",
+    "Thanked them for the birthday card.",
+    "",
+    "",
+    "",
+]
+HISTORY_DAYS = 183
+
+
+@dataclass
+class DemoInteraction:
+    days_ago: float
+    channel: str
+    size: str
+    initiated_by: str
+    feeling: str
+    awaiting_reply: bool
+    note: str
+    people: list[int] = field(default_factory=list)  # indexes into PEOPLE
+
+
+def _feeling(rng: random.Random, usual: str) -> str:
+    if rng.random() < 0.25:
+        return ""  # not everything gets a feeling logged
+    others = [f for f in ("lifted", "neutral", "drained") if f != usual]
+    return usual if rng.random() < 0.7 else rng.choice(others)
+
+
+def build(seed: int = 7) -> list[DemoInteraction]:
+    """Six months of contacts with the people in PEOPLE.
+
+    1. For each person, walk back from today in gaps drawn around their ring's
+       usual gap (some people drift: their most recent contact is long ago).
+    2. Each contact gets a channel that suits the ring, a size, who reached out,
+       and usually a feeling close to how that person tends to leave you.
+    3. Add a few group get-togethers and contacts with nobody in the circle.
+    4. The newest contact from two people is theirs, still waiting for your reply.
+    """
+    rng = random.Random(seed)  # noqa: S311 - made-up demo data, not security
+    history: list[DemoInteraction] = []
+    drifting = {7, 13, 19}  # Jonas, Olly, Ruth: it has been a while
+    for index, (_name, _nick, ring, _how, usual) in enumerate(PEOPLE):
+        day = rng.uniform(0.2, 4.0) + (60 if index in drifting else 0)
+        while day < HISTORY_DAYS:
+            channel = rng.choice(CHANNELS[ring])
+            history.append(
+                DemoInteraction(
+                    days_ago=day,
+                    channel=channel,
+                    size="main" if channel in {"call", "video", "in_person"} else "micro",
+                    initiated_by="me" if rng.random() < 0.55 else "them",
+                    feeling=_feeling(rng, usual),
+                    awaiting_reply=False,
+                    note=rng.choice(NOTES),
+                    people=[index],
+                )
+            )
+            day += max(1.0, rng.gauss(GAP_DAYS[ring], GAP_DAYS[ring] / 3))
+
+    for days_ago in (12.5, 47.0, 95.0, 150.0):  # dinners with the inner circle
+        history.append(
+            DemoInteraction(
+                days_ago,
+                "in_person",
+                "main",
+                "me",
+                "lifted",
+                False,
+                "Dinner together.",
+                people=[0, 1, 2],
+            )
+        )
+    for days_ago in (3.2, 20.0, 66.0):  # a chat with a stranger on the bus
+        history.append(
+            DemoInteraction(
+                days_ago,
+                "in_person",
+                "micro",
+                "me",
+                "lifted",
+                False,
+                "Small talk with a stranger.",
+                people=[],
+            )
+        )
+
+    for index in (4, 10):  # Priya and Aiko wrote last; a reply is owed
+        newest = min((h for h in history if h.people == [index]), key=lambda h: h.days_ago)
+        newest.initiated_by, newest.awaiting_reply = "them", True
+
+    history.sort(key=lambda h: h.days_ago)
+    return history

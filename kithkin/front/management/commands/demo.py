@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+from django.utils import timezone
+
+from kithkin.accounts.actions import do_create_account, do_delete_account
+from kithkin.accounts.models import User
+from kithkin.circle.models import Interaction, InteractionPerson, Person
+from kithkin.front import demo
+
+
+class Command(BaseCommand):
+    help = "Create, or reset, the demo account with a lived-in circle and six months of history."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--username", default="demo")
+        parser.add_argument("--timezone", default="Europe/London")
+
+    @transaction.atomic
+    def handle(self, *args: Any, **opts: Any) -> None:
+        existing = User.objects.filter(username=opts["username"]).first()
+        if existing is not None:
+            do_delete_account(existing)
+        password = "-".join(secrets.token_hex(2) for _ in range(4))
+        user = do_create_account(username=opts["username"], password=password, tz=opts["timezone"])
+        now = timezone.now()
+        user.onboarded_at = now
+        user.date_joined = now - timedelta(days=demo.HISTORY_DAYS)
+        user.save(update_fields=["onboarded_at", "date_joined"])
+
+        people = Person.objects.bulk_create(
+            Person(
+                owner=user,
+                name=name,
+                nickname=nick,
+                ring=ring,
+                how_known=how,
+                created_at=user.date_joined,
+            )
+            for name, nick, ring, how, _usual in demo.PEOPLE
+        )
+        history = demo.build()
+        interactions = Interaction.objects.bulk_create(
+            Interaction(
+                owner=user,
+                channel=h.channel,
+                size=h.size,
+                initiated_by=h.initiated_by,
+                occurred_at=now - timedelta(days=h.days_ago),
+                feeling=h.feeling,
+                awaiting_reply=h.awaiting_reply,
+                note=h.note,
+                created_at=now - timedelta(days=h.days_ago),
+            )
+            for h in history
+        )
+        InteractionPerson.objects.bulk_create(
+            InteractionPerson(owner=user, interaction=interaction, person=people[index])
+            for interaction, h in zip(interactions, history, strict=True)
+            for index in h.people
+        )
+        self.stdout.write(
+            f"The demo account is ready: {len(people)} people and {len(interactions)} "
+            f"contacts over six months.\n"
+            f"Log in at http://127.0.0.1:8000/login/ as {opts['username']!r} "
+            f"with the password {password}"
+        )

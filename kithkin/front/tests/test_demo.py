@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from kithkin.accounts.models import User
+from kithkin.circle.models import Interaction, InteractionPerson, Person
+from kithkin.front import demo
+
+
+def test_the_demo_history_is_plausible() -> None:
+    history = demo.build()
+    rings = Counter(ring for _n, _k, ring, _h, _u in demo.PEOPLE)
+    assert len(demo.PEOPLE) == 25
+    assert set(rings) == {1, 2, 3, 4}
+    assert rings[1] <= 5 and rings[2] <= 15
+    assert max(h.days_ago for h in history) > 150
+    assert min(h.days_ago for h in history) < 7
+    assert sum(h.awaiting_reply for h in history) == 2
+    assert {h.feeling for h in history} == {"lifted", "neutral", "drained", ""}
+    assert any(h.people == [] for h in history), "contacts with strangers count too"
+    assert any(len(h.people) > 1 for h in history), "and group get-togethers"
+    # Someone has drifted: their newest contact is long ago.
+    newest = {i: min(h.days_ago for h in history if i in h.people) for i in range(25)}
+    assert max(newest.values()) > 45
+    assert demo.build() == demo.build(), "the same seed gives the same demo"
+
+
+def _demo() -> str:
+    out = io.StringIO()
+    call_command("demo", stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_command_creates_a_demo_you_can_log_in_to(client: Client) -> None:
+    out = _demo()
+    password = re.search(r"with the password (\S+)", out).group(1)  # type: ignore[union-attr]
+    user = User.objects.get(username="demo")
+    assert user.onboarded_at is not None
+    assert Person.objects.filter(owner=user).count() == 25
+    assert Interaction.objects.filter(owner=user).count() == len(demo.build())
+    assert not InteractionPerson.objects.exclude(owner=user).exists()
+    r = client.post("/login/", {"username": "demo", "password": password})
+    assert r.status_code == 302
+    html = client.get("/people/").content.decode()
+    assert "Maya Okafor" in html and "Inner circle" in html
+
+
+@pytest.mark.django_db
+def test_running_it_again_resets_the_demo_and_nothing_else(alice: User) -> None:
+    _demo()
+    first = User.objects.get(username="demo").pk
+    _demo()
+    assert User.objects.filter(username="demo").count() == 1
+    assert User.objects.get(username="demo").pk != first
+    assert Person.objects.count() == 25
+    assert User.objects.filter(pk=alice.pk).exists()
