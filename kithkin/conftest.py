@@ -20,6 +20,11 @@ def pytest_configure() -> None:
     }
 
 
+def pytest_report_header() -> str:
+    db = settings.DATABASES["default"]
+    return f"kithkin database: {db['ENGINE'].rsplit('.', 1)[-1]} ({db.get('HOST') or db['NAME']})"
+
+
 def make_user(username: str, **extra: object) -> User:
     user = User.objects.create_user(
         username=username,

@@ -16,16 +16,16 @@ import dj_database_url
 
 from kithkin.lib.env import (
     ConfigError,
-    data_dir,
     envbool,
     envchoice,
     envint,
     envlist,
+    folder,
     secret_key,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = data_dir(BASE_DIR / "data")
+DATA_DIR = folder("KITHKIN_DATA_DIR", BASE_DIR / "data")
 
 SECRET_KEY = secret_key(DATA_DIR)
 DEBUG = envbool("DEBUG", "False")
@@ -174,7 +174,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = Path(os.getenv("KITHKIN_STATIC_ROOT") or DATA_DIR / "static")
+STATIC_ROOT = folder("KITHKIN_STATIC_ROOT", DATA_DIR / "static")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

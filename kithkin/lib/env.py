@@ -44,14 +44,13 @@ def envlist(name: str, default: str = "") -> list[str]:
     return [part.strip() for part in os.getenv(name, default).split(",") if part.strip()]
 
 
-def data_dir(default: Path) -> Path:
-    path = Path(os.getenv("KITHKIN_DATA_DIR") or default).expanduser().resolve()
+def folder(name: str, default: Path) -> Path:
+    """The folder named by environment variable `name`, created if missing."""
+    path = Path(os.getenv(name) or default).expanduser().resolve()
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise ConfigError(
-            f"KITHKIN_DATA_DIR: cannot create the folder {path} ({e.strerror})."
-        ) from e
+        raise ConfigError(f"{name}: cannot create the folder {path} ({e.strerror}).") from e
     return path
 
 

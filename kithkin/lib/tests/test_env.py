@@ -95,3 +95,12 @@ def test_deploy_checks_pass_under_the_documented_production_settings(tmp_path: P
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+def test_a_data_folder_that_cannot_be_made_fails_with_one_clear_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = kithkin("migrate", data_dir=blocker / "data")
+    assert result.returncode == 2
+    assert result.stderr.startswith("kithkin: KITHKIN_DATA_DIR: cannot create the folder")
+    assert result.stderr.count("\n") == 1, result.stderr
