@@ -1,7 +1,7 @@
 """The `kithkin` command: Django's management commands with friendly start-up errors.
 
 kithkin serve [--host H] [--port N]
-kithkin migrate | createuser | token | demo | check | worker ...
+kithkin migrate | createuser | token | invite | demo | check ...
 """
 
 from __future__ import annotations
@@ -16,6 +16,9 @@ NO_DATABASE = {"help", "--help", "-h", "version", "--version", "makemessages", "
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kithkin.settings")
+    # Files Kithkin creates (the SQLite database, the secret key, backups) hold
+    # sensitive data: readable by the account that runs it and nobody else.
+    os.umask(0o077)
 
     import django
     from django.core.management import execute_from_command_line
@@ -24,32 +27,30 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         django.setup()
+        if argv and argv[0] not in NO_DATABASE:
+            problem = database_problem()
+            if problem:
+                print(f"kithkin: {problem}", file=sys.stderr)
+                return 2
+        execute_from_command_line(["kithkin", *argv])
     except ConfigError as e:
         print(f"kithkin: {e}", file=sys.stderr)
         return 2
-
-    if argv and argv[0] not in NO_DATABASE:
-        problem = database_problem()
-        if problem:
-            print(f"kithkin: {problem}", file=sys.stderr)
-            return 2
-
-    execute_from_command_line(["kithkin", *argv])
     return 0
 
 
 def database_problem() -> str | None:
     """One plain line saying why the database can't be reached, or None."""
     from django.conf import settings
-    from django.db import connection
-    from django.db.utils import OperationalError
+    from django.core.exceptions import ImproperlyConfigured
+    from django.db import DatabaseError, connection
 
     try:
         connection.ensure_connection()
-    except OperationalError as e:
+    except (DatabaseError, ImproperlyConfigured) as e:
         db = settings.DATABASES["default"]
         if db["ENGINE"].endswith("sqlite3"):
-            where = f"the SQLite file {db['NAME']} (KITHKIN_DATA_DIR)"
+            where = f"the SQLite file {db['NAME']}"
         else:
             where = (
                 f"DATABASE_URL (database {db.get('NAME')!r} on "

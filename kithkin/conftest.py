@@ -112,7 +112,9 @@ class PageWatch:
     params=[{"width": 390, "height": 844}, {"width": 1280, "height": 900}], ids=["phone", "desktop"]
 )
 def page(request, browser, live_server):
-    context = browser.new_context(viewport=request.param, java_script_enabled=True)
+    context = browser.new_context(
+        viewport=request.param, java_script_enabled=True, timezone_id="Pacific/Auckland"
+    )
     page = context.new_page()
     watch = PageWatch(live_server.url)
     page.on("request", lambda r: watch.requests.append(r.url))

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.utils.translation import gettext_lazy as _
 
 from kithkin.lib.env import (
     ConfigError,
@@ -109,6 +110,9 @@ def _database() -> dict[str, Any]:
         raise ConfigError(
             f"DATABASE_URL is not a database address Kithkin understands ({e})."
         ) from None
+    if not db.get("NAME") or db["NAME"] == ":memory:":
+        # An in-memory SQLite database would forget everything at the next start.
+        raise ConfigError("DATABASE_URL needs a database name (or a file path for SQLite).")
     if db["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers go on while one writer writes; IMMEDIATE takes the
         # write lock when a transaction starts, so concurrent writers queue on the
@@ -166,7 +170,7 @@ AXES_ENABLE_ADMIN = False
 BEHIND_PROXY = envbool("KITHKIN_BEHIND_PROXY", "False")
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English (US)"), ("en-gb", "English (UK)")]
+LANGUAGES = [("en", _("English (US)")), ("en-gb", _("English (UK)"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"
@@ -213,7 +217,9 @@ if HTTPS:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = envbool("KITHKIN_SSL_REDIRECT", "True")
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # No SECURE_PROXY_SSL_HEADER: gunicorn sets the scheme from X-Forwarded-Proto,
+    # and only for proxies in KITHKIN_FORWARDED_ALLOW_IPS, so a client talking to
+    # the app port directly cannot claim to be on https.
     SECURE_HSTS_SECONDS = envint("KITHKIN_HSTS_SECONDS", "31536000")
     SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("KITHKIN_HSTS_INCLUDE_SUBDOMAINS", "True")
     SECURE_HSTS_PRELOAD = envbool("KITHKIN_HSTS_PRELOAD", "True")

@@ -62,5 +62,5 @@ def do_delete_account(user: User) -> None:
     for model in owned_models():
         model._default_manager.filter(owner=user).delete()
     for log in (AccessAttempt, AccessLog, AccessFailureLog):
-        log.objects.filter(username=user.get_username()).delete()
+        log.objects.filter(username__iexact=user.get_username()).delete()
     user.delete()

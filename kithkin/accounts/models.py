@@ -9,6 +9,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +37,19 @@ class User(AbstractUser):
     # Only used to put the right helplines first on the support page.
     country = models.CharField(_("country"), max_length=2, blank=True)
     onboarded_at = models.DateTimeField(null=True, blank=True)
+    # Made by `kithkin demo`; only such accounts may be reset by it.
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            # Sign-up checks this too; the constraint settles two sign-ups racing
+            # for "Sam" and "sam".
+            models.UniqueConstraint(
+                Lower("username"),
+                name="user_username_ci_unique",
+                violation_error_message=_("That username is taken. Try another one?"),
+            ),
+        ]
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

@@ -7,12 +7,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kithkin.accounts.actions import do_create_account, do_delete_account
@@ -22,6 +24,7 @@ from kithkin.accounts.models import ApiToken, Invite, User
 from kithkin.lib.http import HtmxHttpRequest
 
 WELCOME_STEPS = 4
+INVITE_SESSION_KEY = "signup_invite"
 
 
 def _user(request: HttpRequest) -> User:
@@ -40,7 +43,12 @@ def signup(request: HttpRequest) -> HttpResponse:
     if settings.REGISTRATION == "closed":
         return render(request, "accounts/signup_closed.html")
 
-    code = request.POST.get("invite") or request.GET.get("invite", "")
+    if "invite" in request.GET:
+        # Like Django's reset links: keep the code in the session and move to a
+        # clean address, so it lingers in no log, history or Referer header.
+        request.session[INVITE_SESSION_KEY] = request.GET["invite"]
+        return redirect("signup")
+    code = request.session.get(INVITE_SESSION_KEY, "")
     invite = Invite.objects.usable(code) if settings.REGISTRATION == "invite" else None
     if settings.REGISTRATION == "invite" and invite is None:
         return render(request, "accounts/signup_invite_needed.html", {"code": code})
@@ -62,9 +70,10 @@ def signup(request: HttpRequest) -> HttpResponse:
         except Invite.DoesNotExist:
             form.add_error(None, _("This invite has just been used. Ask for a new one?"))
         else:
+            request.session.pop(INVITE_SESSION_KEY, None)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect("welcome")
-    return render(request, "accounts/signup.html", {"form": form, "invite_code": code})
+    return render(request, "accounts/signup.html", {"form": form})
 
 
 @login_required
@@ -111,6 +120,7 @@ def _render_settings(request: HttpRequest, **extra: object) -> HttpResponse:
     return render(request, "accounts/settings.html", ctx)
 
 
+@never_cache
 @login_required
 @require_POST
 def create_token(request: HttpRequest) -> HttpResponse:
@@ -132,6 +142,7 @@ def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("settings")
 
 
+@never_cache
 @login_required
 @require_POST
 def create_invite(request: HttpRequest) -> HttpResponse:
@@ -142,11 +153,13 @@ def create_invite(request: HttpRequest) -> HttpResponse:
     return _render_settings(request, new_invite=link, invite_expires=invite.expires_at)
 
 
+@never_cache
 @login_required
 def export(request: HttpRequest) -> HttpResponse:
     doc = account_export(_user(request))
     response = HttpResponse(
-        json.dumps(doc, indent=2, ensure_ascii=False), content_type="application/json"
+        json.dumps(doc, indent=2, ensure_ascii=False, cls=DjangoJSONEncoder),
+        content_type="application/json",
     )
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="kithkin-export-{stamp}.json"'

@@ -41,14 +41,16 @@ def envchoice(name: str, default: str, choices: tuple[str, ...]) -> str:
 
 
 def envlist(name: str, default: str = "") -> list[str]:
-    return [part.strip() for part in os.getenv(name, default).split(",") if part.strip()]
+    """Comma-separated values; set but empty counts as unset."""
+    return [part.strip() for part in (os.getenv(name) or default).split(",") if part.strip()]
 
 
 def folder(name: str, default: Path) -> Path:
     """The folder named by environment variable `name`, created if missing."""
     path = Path(os.getenv(name) or default).expanduser().resolve()
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        # Private to the account that runs Kithkin: it holds sensitive data.
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as e:
         raise ConfigError(f"{name}: cannot create the folder {path} ({e.strerror}).") from e
     return path
@@ -71,12 +73,17 @@ def secret_key(folder: Path) -> str:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         pass
+    except OSError as e:
+        raise ConfigError(f"SECRET_KEY: cannot create the key file {path} ({e.strerror}).") from e
     else:
         with os.fdopen(fd, "w") as f:
             f.write(secrets.token_urlsafe(64))
 
     for _ in range(50):
-        key = path.read_text().strip()
+        try:
+            key = path.read_text().strip()
+        except OSError as e:
+            raise ConfigError(f"SECRET_KEY: cannot read the key file {path} ({e.strerror}).") from e
         if key:
             return key
         # Another process created the file a moment ago and is still writing.

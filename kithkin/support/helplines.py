@@ -14,8 +14,13 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 DATA_FILE = Path(__file__).parent / "data" / "helplines.json"
+COST_LABELS = {"free": _("free to call")}
 
 
 @dataclass(frozen=True)
@@ -23,6 +28,7 @@ class Line:
     name: str
     call: str | None
     text: str | None
+    text_body: str | None  # a keyword some text lines ask for, e.g. SHOUT
     chat_url: str | None
     hours: str
     cost: str | None
@@ -36,7 +42,14 @@ class Line:
 
     @property
     def text_href(self) -> str | None:
-        return "sms:" + self.text.replace(" ", "") if self.text else None
+        if not self.text:
+            return None
+        href = "sms:" + self.text.replace(" ", "")
+        return f"{href}?body={quote(self.text_body)}" if self.text_body else href
+
+    @property
+    def cost_label(self) -> str | None:
+        return str(COST_LABELS.get(self.cost, self.cost)) if self.cost else None
 
 
 @dataclass(frozen=True)
@@ -45,6 +58,7 @@ class Country:
     name: str
     emergency: str
     emergency_source: str
+    emergency_last_verified: date
     timezones: tuple[str, ...]
     lines: tuple[Line, ...]
 
@@ -71,6 +85,14 @@ class Helplines:
     def guess(self, tz: str) -> Country | None:
         return next((c for c in self.countries if tz in c.timezones), None)
 
+    def guess_from_languages(self, accept_language: str) -> Country | None:
+        """The first region named in an Accept-Language header ("en-AU,en;q=0.9")."""
+        for lang, _q in parse_accept_lang_header(accept_language):
+            _language, _sep, region = lang.partition("-")
+            if len(region) == 2 and (country := self.by_code(region)):
+                return country
+        return None
+
     def ordered(self, first: Country | None) -> list[Country]:
         """All countries, with `first` (the person's own) at the top."""
         rest = [c for c in self.countries if c != first]
@@ -82,6 +104,7 @@ def _line(raw: dict[str, Any]) -> Line:
         name=raw["name"],
         call=raw.get("call"),
         text=raw.get("text"),
+        text_body=raw.get("text_body"),
         chat_url=raw.get("chat_url"),
         hours=raw["hours"],
         cost=raw.get("cost"),
@@ -108,6 +131,7 @@ def parse(raw: dict[str, Any]) -> Helplines:
                 name=c["name"],
                 emergency=c["emergency"],
                 emergency_source=c["emergency_source"],
+                emergency_last_verified=date.fromisoformat(c["emergency_last_verified"]),
                 timezones=tuple(c.get("timezones", [])),
                 lines=tuple(_line(line) for line in c["lines"]),
             )

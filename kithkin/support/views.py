@@ -15,6 +15,8 @@ def support(request: HttpRequest) -> HttpResponse:
     user = request.user
     if chosen is None and user.is_authenticated:
         chosen = data.by_code(user.country) or data.guess(user.timezone)
+    if chosen is None:
+        chosen = data.guess_from_languages(request.headers.get("Accept-Language", ""))
     ctx = {
         "chosen": chosen,
         "countries": data.ordered(chosen),

@@ -45,6 +45,9 @@ def test_createuser_reads_the_password_from_stdin() -> None:
         (["new"], "short\n", "too short"),
         (["new", "--email", "bad"], "rain on the window\n", "email address"),
         (["has space"], "rain on the window\n", "can't be used"),
+        (["x" * 151], "rain on the window\n", "at most 150 characters"),
+        (["new", "--timezone", "Mars/Base"], "rain on the window\n", "not a time zone"),
+        (["ALICE"], "rain on the window\n", "already an account"),
     ],
 )
 def test_createuser_explains_bad_input(
@@ -69,6 +72,14 @@ def test_token_prints_only_the_token(alice: User) -> None:
 def test_token_for_nobody_fails_clearly() -> None:
     with pytest.raises(CommandError, match="no account called 'ghost'"):
         _run("token", "ghost")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["", "   ", "n" * 101])
+def test_token_refuses_an_unusable_name(alice: User, name: str) -> None:
+    with pytest.raises(CommandError, match="--name should be 1 to 100 characters"):
+        _run("token", "alice", "--name", name)
+    assert not ApiToken.objects.exists()
 
 
 @pytest.mark.django_db

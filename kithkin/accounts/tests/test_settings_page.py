@@ -6,7 +6,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from kithkin.accounts.models import ApiToken, User, hash_secret
+from kithkin.accounts.actions import owned_models
+from kithkin.accounts.models import ApiToken, Invite, User, hash_secret
+from kithkin.circle.models import Interaction, InteractionPerson, Person
 
 
 @pytest.mark.django_db
@@ -43,6 +45,7 @@ def test_a_new_token_is_shown_once_and_kept_hashed(alice_client: Client, alice: 
     assert token.token_hash == hash_secret(plain)
     assert plain not in token.token_hash
     assert token.scope == "read"
+    assert "no-store" in r["Cache-Control"]
     assert plain not in alice_client.get(reverse("settings")).content.decode()
 
 
@@ -63,17 +66,34 @@ def test_charlie_cannot_revoke_alices_token(charlie_client: Client, alice: User)
 
 
 @pytest.mark.django_db
-def test_the_export_holds_the_account(alice_client: Client, alice: User) -> None:
-    ApiToken.objects.create_token(alice, "phone")
+def test_the_export_holds_everything_the_person_owns(
+    alice_client: Client, alice: User, bob: User
+) -> None:
+    for user in (alice, bob):
+        ApiToken.objects.create_token(user, f"{user.username}'s phone")
+        Invite.objects.create_invite(user)
+        sam = Person.objects.create(owner=user, name=f"Sam of {user.username}")
+        call = Interaction.objects.create(owner=user, channel="call", note="long chat")
+        InteractionPerson.objects.create(owner=user, interaction=call, person=sam)
+
     r = alice_client.get(reverse("export"))
+
     assert r["Content-Disposition"].startswith("attachment;")
+    assert "no-store" in r["Cache-Control"]
     doc = json.loads(r.content)
-    assert doc["format"] == "kithkin-export"
-    assert doc["version"] == 1
+    assert (doc["format"], doc["version"]) == ("kithkin-export", 1)
     assert doc["account"]["username"] == "alice"
     assert doc["account"]["timezone"] == "Europe/London"
-    assert [t["name"] for t in doc["api_tokens"]] == ["phone"]
-    assert "token_hash" not in r.content.decode()
+    labels = {m._meta.label_lower for m in owned_models()}
+    assert set(doc["data"]) == labels
+    for label in labels:
+        assert len(doc["data"][label]) == 1, label
+    assert doc["data"]["circle.person"][0]["name"] == "Sam of alice"
+    assert doc["data"]["circle.interaction"][0]["note"] == "long chat"
+    assert doc["data"]["accounts.apitoken"][0]["name"] == "alice's phone"
+    body = r.content.decode()
+    assert "token_hash" not in body
+    assert "bob" not in body
 
 
 @pytest.mark.django_db

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from kithkin.accounts.forms import SignupForm
 from kithkin.accounts.models import Invite, User
 
 GOOD = {
@@ -83,17 +86,21 @@ def test_an_invite_works_once(client: Client, settings, alice: User) -> None:
     settings.REGISTRATION = "invite"
     invite, code = Invite.objects.create_invite(alice)
 
+    # The code moves into the session and off the address bar.
     r = client.get(reverse("signup") + f"?invite={code}")
-    assert r.status_code == 200
-    assert f'value="{code}"' in r.content.decode()
+    assert r["Location"] == reverse("signup")
+    r = client.get(reverse("signup"))
+    assert "Create my account" in r.content.decode()
+    assert code not in r.content.decode()
 
-    r = client.post(reverse("signup"), {**GOOD, "invite": code})
+    r = client.post(reverse("signup"), GOOD)
     assert r.status_code == 302
     invite.refresh_from_db()
     assert invite.used_at is not None
 
     client.logout()
-    r = client.post(reverse("signup"), {**GOOD, "username": "eve", "invite": code})
+    client.get(reverse("signup") + f"?invite={code}")
+    r = client.post(reverse("signup"), {**GOOD, "username": "eve"})
     assert "already been used or has expired" in r.content.decode()
     assert not User.objects.filter(username="eve").exists()
 
@@ -102,7 +109,37 @@ def test_an_invite_works_once(client: Client, settings, alice: User) -> None:
 def test_an_expired_invite_is_refused(client: Client, settings, alice: User) -> None:
     settings.REGISTRATION = "invite"
     _, code = Invite.objects.create_invite(alice, days=7)
+    client.get(reverse("signup") + f"?invite={code}")
     with time_machine.travel(timedelta(days=8)):
-        r = client.post(reverse("signup"), {**GOOD, "invite": code})
+        r = client.post(reverse("signup"), GOOD)
     assert "already been used or has expired" in r.content.decode()
     assert not User.objects.filter(username="dana").exists()
+
+
+@pytest.mark.django_db
+def test_an_invite_used_up_at_the_last_moment_creates_nothing(
+    client: Client, settings, alice: User
+) -> None:
+    settings.REGISTRATION = "invite"
+    invite, code = Invite.objects.create_invite(alice)
+    client.get(reverse("signup") + f"?invite={code}")
+    # Someone else signs up with the same link between our check and our insert.
+    stale = Invite.objects.usable(code)
+    Invite.objects.filter(pk=invite.pk).update(used_at=timezone.now())
+    with mock.patch.object(Invite.objects, "usable", return_value=stale):
+        r = client.post(reverse("signup"), GOOD)
+    assert "This invite has just been used" in r.content.decode()
+    assert not User.objects.filter(username="dana").exists()
+
+
+@pytest.mark.django_db
+def test_a_name_taken_at_the_last_moment_creates_nothing(client: Client, alice: User) -> None:
+    # The form's checks pass (as they would a moment before a rival insert);
+    # the database's case-insensitive constraint catches it.
+    with (
+        mock.patch.object(SignupForm, "clean_username", lambda f: f.cleaned_data["username"]),
+        mock.patch.object(User, "validate_constraints", lambda *a, **k: None),
+    ):
+        r = client.post(reverse("signup"), {**GOOD, "username": "Alice"})
+    assert "That username was just taken" in r.content.decode()
+    assert User.objects.count() == 1

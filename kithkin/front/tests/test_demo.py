@@ -5,7 +5,7 @@ import re
 from collections import Counter
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 
 from kithkin.accounts.models import User
@@ -61,3 +61,14 @@ def test_running_it_again_resets_the_demo_and_nothing_else(alice: User) -> None:
     assert User.objects.get(username="demo").pk != first
     assert Person.objects.count() == 25
     assert User.objects.filter(pk=alice.pk).exists()
+
+
+@pytest.mark.django_db
+def test_it_never_resets_a_real_account(alice: User) -> None:
+    from kithkin.circle.models import Person
+
+    Person.objects.create(owner=alice, name="Sam")
+    with pytest.raises(CommandError, match="someone's real account"):
+        call_command("demo", "--username", "Alice", stdout=io.StringIO())
+    assert Person.objects.filter(owner=alice).count() == 1
+    assert not User.objects.filter(is_demo=True).exists()

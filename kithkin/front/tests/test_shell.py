@@ -82,6 +82,7 @@ def test_the_current_section_is_marked(alice_client: Client) -> None:
 def test_htmx_is_vendored_and_csrf_rides_on_hx_headers(alice_client: Client) -> None:
     html = alice_client.get(reverse("today")).content.decode()
     assert '<script src="/static/vendor/htmx/htmx.min.js" defer></script>' in html
+    assert '<script src="/static/js/kithkin.js" defer></script>' in html
     match = re.search(r"<body hx-headers='\{\"X-CSRFToken\": \"([A-Za-z0-9]{64})\"\}'", html)
     assert match, "the body carries the CSRF token for htmx requests"
 
@@ -129,3 +130,28 @@ def test_no_form_steals_focus_from_the_support_link(client: Client, alice: User)
     client.force_login(alice)
     pages += [client.get(reverse(n)).content.decode() for n in PERSONAL_PAGES]
     assert not [html for html in pages if "autofocus" in html]
+
+
+def test_posts_need_the_csrf_token_and_htmx_carries_it(alice: User) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    data = {"email": "", "timezone": "Europe/Paris", "locale": "en", "country": ""}
+    r = client.post(reverse("settings"), data)
+    assert r.status_code == 403
+    assert "That form had gone stale" in r.content.decode()
+    alice.refresh_from_db()
+    assert alice.timezone == "Europe/London"
+
+    html = client.get(reverse("settings")).content.decode()
+    token = re.search(r'"X-CSRFToken": "([A-Za-z0-9]+)"', html).group(1)  # type: ignore[union-attr]
+    r = client.post(reverse("settings"), data, headers={"X-CSRFToken": token, "HX-Request": "true"})
+    assert r.status_code == 302
+    alice.refresh_from_db()
+    assert alice.timezone == "Europe/Paris"
+
+
+@pytest.mark.django_db
+def test_a_bad_host_gets_a_kind_page_with_the_support_link(client: Client) -> None:
+    r = client.get(reverse("index"), headers={"Host": "evil.example"})
+    assert r.status_code == 400
+    _assert_kind_shell(r.content.decode())

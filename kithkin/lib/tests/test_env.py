@@ -58,12 +58,15 @@ def test_processes_starting_together_agree_on_one_key(tmp_path: Path) -> None:
         ({"DATABASE_URL": "not a url"}, "DATABASE_URL"),
         ({"KITHKIN_REGISTRATION": "sometimes"}, "KITHKIN_REGISTRATION should be one of"),
         ({"DEBUG": "perhaps"}, "DEBUG should be true or false"),
+        ({"DATABASE_URL": "postgres://"}, "DATABASE_URL needs a database name"),
+        ({"DATABASE_URL": "sqlite://"}, "DATABASE_URL needs a database name"),
+        ({"KITHKIN_PORT": "abc"}, "KITHKIN_PORT should be a whole number"),
     ],
 )
 def test_bad_configuration_fails_with_one_clear_line(
     tmp_path: Path, env: dict[str, str], message: str
 ) -> None:
-    result = kithkin("migrate", data_dir=tmp_path, **env)
+    result = kithkin("serve", data_dir=tmp_path, **env)
     assert result.returncode == 2
     assert result.stderr.startswith("kithkin: ")
     assert message in result.stderr
@@ -104,3 +107,19 @@ def test_a_data_folder_that_cannot_be_made_fails_with_one_clear_line(tmp_path: P
     assert result.returncode == 2
     assert result.stderr.startswith("kithkin: KITHKIN_DATA_DIR: cannot create the folder")
     assert result.stderr.count("\n") == 1, result.stderr
+
+
+def test_a_secret_key_path_that_is_a_folder_fails_clearly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    (tmp_path / "secret_key").mkdir()
+    with pytest.raises(ConfigError, match="SECRET_KEY: cannot read the key file"):
+        secret_key(tmp_path)
+
+
+def test_the_data_folder_and_database_are_private(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert kithkin("migrate", data_dir=data).returncode == 0
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    assert stat.S_IMODE((data / "kithkin.sqlite3").stat().st_mode) == 0o600

@@ -41,6 +41,7 @@ def test_every_line_is_sourced_dated_and_dialable(data: helplines.Helplines) -> 
         assert re.fullmatch(r"[A-Z]{2}", country.code)
         assert DIALABLE.match(country.emergency), country.code
         assert country.emergency_source.startswith("https://")
+        assert country.emergency_last_verified <= date.today()
         for line in country.lines:
             assert line.source.startswith("https://"), line.name
             assert line.last_verified <= date.today()
@@ -86,3 +87,17 @@ def test_it_guesses_the_country_from_the_time_zone(data: helplines.Helplines) ->
     assert data.guess("Europe/London").code == "GB"  # type: ignore[union-attr]
     assert data.guess("Pacific/Auckland").code == "NZ"  # type: ignore[union-attr]
     assert data.guess("Antarctica/Troll") is None
+
+
+def test_a_text_line_with_a_keyword_prefills_it(data: helplines.Helplines) -> None:
+    shout = next(line for line in data.by_code("GB").lines if line.text_body)  # type: ignore[union-attr]
+    assert shout.text_href == f"sms:{shout.text.replace(' ', '')}?body={shout.text_body}"  # type: ignore[union-attr]
+    plain = next(line for line in data.by_code("US").lines if line.text)  # type: ignore[union-attr]
+    assert plain.text_href == "sms:988"
+
+
+def test_it_guesses_the_country_from_the_browser_languages(data: helplines.Helplines) -> None:
+    assert data.guess_from_languages("en-AU,en;q=0.9").code == "AU"  # type: ignore[union-attr]
+    assert data.guess_from_languages("fr;q=0.8, nl-NL").code == "NL"  # type: ignore[union-attr]
+    assert data.guess_from_languages("en") is None
+    assert data.guess_from_languages("") is None

@@ -8,9 +8,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.validators import validate_email
+from django.db import IntegrityError
 
 from kithkin.accounts.actions import do_create_account
-from kithkin.accounts.models import User
+from kithkin.accounts.models import User, timezone_names
 
 
 class Command(BaseCommand):
@@ -26,12 +27,17 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         username = opts["username"].strip()
+        max_length = User._meta.get_field("username").max_length or 150
+        if len(username) > max_length:
+            raise CommandError(f"the username should be at most {max_length} characters.")
         try:
             User.username_validator(username)
         except ValidationError as e:
             raise CommandError(f"the username {username!r} can't be used: {e.messages[0]}") from e
         if User.objects.filter(username__iexact=username).exists():
             raise CommandError(f"there is already an account called {username!r}.")
+        if opts["timezone"] not in timezone_names():
+            raise CommandError(f"{opts['timezone']!r} is not a time zone (try Europe/London).")
         if opts["email"]:
             try:
                 validate_email(opts["email"])
@@ -49,7 +55,10 @@ class Command(BaseCommand):
         except ValidationError as e:
             raise CommandError(" ".join(e.messages)) from e
 
-        do_create_account(
-            username=username, password=password, email=opts["email"], tz=opts["timezone"]
-        )
+        try:
+            do_create_account(
+                username=username, password=password, email=opts["email"], tz=opts["timezone"]
+            )
+        except IntegrityError as e:
+            raise CommandError(f"there is already an account called {username!r}.") from e
         self.stdout.write(f"Created the account {username!r}.")

@@ -19,6 +19,9 @@ class Command(BaseCommand):
         user = User.objects.filter(username=opts["username"], is_active=True).first()
         if user is None:
             raise CommandError(f"there is no account called {opts['username']!r}.")
+        max_length = ApiToken._meta.get_field("name").max_length or 100
+        if not opts["name"].strip() or len(opts["name"]) > max_length:
+            raise CommandError(f"--name should be 1 to {max_length} characters.")
         scope = ApiToken.Scope.READ if opts["read_only"] else ApiToken.Scope.WRITE
-        _, plain = ApiToken.objects.create_token(user, opts["name"], scope)
+        _, plain = ApiToken.objects.create_token(user, opts["name"].strip(), scope)
         self.stdout.write(plain)

@@ -4,7 +4,7 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,15 +23,21 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args: Any, **opts: Any) -> None:
-        existing = User.objects.filter(username=opts["username"]).first()
+        existing = User.objects.filter(username__iexact=opts["username"]).first()
+        if existing is not None and not existing.is_demo:
+            raise CommandError(
+                f"{existing.username!r} is someone's real account, so it was left alone. "
+                "Choose another name with --username."
+            )
         if existing is not None:
             do_delete_account(existing)
         password = "-".join(secrets.token_hex(2) for _ in range(4))
         user = do_create_account(username=opts["username"], password=password, tz=opts["timezone"])
         now = timezone.now()
         user.onboarded_at = now
+        user.is_demo = True
         user.date_joined = now - timedelta(days=demo.HISTORY_DAYS)
-        user.save(update_fields=["onboarded_at", "date_joined"])
+        user.save(update_fields=["onboarded_at", "is_demo", "date_joined"])
 
         people = Person.objects.bulk_create(
             Person(
