@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,17 @@ class Ring(models.IntegerChoices):
     CLOSE = 2, _("Close")
     WIDER = 3, _("Wider circle")
     ACQUAINTANCE = 4, _("Acquaintances")
+
+
+# API names for rings, and the default days between contacts for each.
+RING_SLUGS = {
+    Ring.INNER: "inner",
+    Ring.CLOSE: "close",
+    Ring.WIDER: "wider",
+    Ring.ACQUAINTANCE: "acquaintance",
+}
+RING_BY_SLUG = {slug: ring for ring, slug in RING_SLUGS.items()}
+DEFAULT_CADENCE_DAYS = {Ring.INNER: 7, Ring.CLOSE: 14, Ring.WIDER: 30, Ring.ACQUAINTANCE: 90}
 
 
 class Channel(models.TextChoices):
@@ -46,6 +58,11 @@ class Feeling(models.TextChoices):
     DRAINED = "drained", _("Drained")
 
 
+class PersonQuerySet(models.QuerySet["Person"]):
+    def active(self) -> PersonQuerySet:
+        return self.filter(archived_at__isnull=True)
+
+
 class Person(models.Model):
     owner = models.ForeignKey(User, models.CASCADE, related_name="people")
     name = models.CharField(_("name"), max_length=200)
@@ -54,20 +71,99 @@ class Person(models.Model):
         _("closeness"), choices=Ring.choices, default=Ring.WIDER
     )
     how_known = models.CharField(_("how you know each other"), max_length=200, blank=True)
+    interests = models.JSONField(_("interests"), default=list, blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    # Gently set aside: hidden from suggestions and lists, never deleted.
+    channels = models.JSONField(_("ways you keep in touch"), default=list, blank=True)
+    birthday_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    birthday_day = models.PositiveSmallIntegerField(null=True, blank=True)
+    birthday_year = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    # Boundaries: hard limits for suggestions and reminders.
+    topics_to_avoid = models.JSONField(_("topics to avoid"), default=list, blank=True)
+    quiet_start = models.TimeField(_("quiet from"), null=True, blank=True)
+    quiet_end = models.TimeField(_("quiet until"), null=True, blank=True)
+    quiet_days = models.JSONField(_("quiet days"), default=list, blank=True)  # 0 = Monday
+    min_days_between = models.PositiveSmallIntegerField(
+        _("at most once every (days)"), null=True, blank=True
+    )
+    paused_until = models.DateField(_("give space until"), null=True, blank=True)
+    # Gently set aside: out of lists and suggestions, never deleted unless asked.
     archived_at = models.DateTimeField(null=True, blank=True)
+
+    cadence_days = models.PositiveSmallIntegerField(
+        _("keep in touch every (days)"), null=True, blank=True
+    )
+    # Stored and recomputed on every write that changes them (circle.actions),
+    # so "who is due" and "replies owed" are index range scans.
+    last_contact_at = models.DateTimeField(null=True, blank=True)
+    next_due_at = models.DateTimeField(null=True, blank=True)
+    reply_owed_since = models.DateTimeField(null=True, blank=True)
+
+    # From contact imports, for de-duplication and vCard export.
+    vcard_uid = models.CharField(max_length=255, blank=True)
+    emails = models.JSONField(default=list, blank=True)
+    phones = models.JSONField(default=list, blank=True)
+
     created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["ring", "name"]
         indexes = [
-            # The circle page: one person's people, by ring (circle.views.people).
+            # The circle page: one person's people, by ring (circle.views.circle).
             models.Index(fields=["owner", "ring", "name"], name="person_owner_ring"),
+            # Who is due for a gentle nudge (Today, reminders).
+            models.Index(
+                fields=["owner", "next_due_at"],
+                name="person_due",
+                condition=Q(archived_at__isnull=True),
+            ),
+            # Replies owed, shown first on the circle page.
+            models.Index(
+                fields=["owner", "reply_owed_since"],
+                name="person_reply_owed",
+                condition=Q(reply_owed_since__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def effective_cadence_days(self) -> int:
+        return self.cadence_days or DEFAULT_CADENCE_DAYS[Ring(self.ring)]
+
+    @property
+    def ring_slug(self) -> str:
+        return RING_SLUGS[Ring(self.ring)]
+
+    def is_past_cadence(self, now: object = None) -> bool:
+        moment = now or timezone.now()
+        return self.next_due_at is not None and self.next_due_at <= moment  # type: ignore[operator]
+
+
+class ImportantDate(models.Model):
+    """An anniversary, a name day, the day they started a new job..."""
+
+    owner = models.ForeignKey(User, models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, models.CASCADE, related_name="dates")
+    label = models.CharField(_("what"), max_length=100)
+    month = models.PositiveSmallIntegerField()
+    day = models.PositiveSmallIntegerField()
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["month", "day"]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.month:02}-{self.day:02}"
+
+
+class InteractionQuerySet(models.QuerySet["Interaction"]):
+    def live(self) -> InteractionQuerySet:
+        return self.filter(deleted_at__isnull=True)
 
 
 class Interaction(models.Model):
@@ -82,23 +178,29 @@ class Interaction(models.Model):
     initiated_by = models.CharField(
         _("who reached out"), max_length=4, choices=Initiator.choices, default=Initiator.ME
     )
-    occurred_at = models.DateTimeField(_("when"), default=timezone.now)
-    feeling = models.CharField(
+    happened_at = models.DateTimeField(_("when"), default=timezone.now)
+    feeling_after = models.CharField(
         _("how you felt after"), max_length=7, choices=Feeling.choices, blank=True
     )
+    # Initiated by them: a reply is owed. Initiated by me: waiting for theirs.
     awaiting_reply = models.BooleanField(_("waiting for a reply"), default=False)
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Deleting keeps the row for a while so it can be undone (circle.actions).
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InteractionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-occurred_at"]
+        ordering = ["-happened_at", "-pk"]
         indexes = [
-            # Timelines and "last in touch", newest first (circle.views).
-            models.Index(fields=["owner", "-occurred_at"], name="interaction_owner_time"),
+            # Timelines and lists, newest first (circle.views, api).
+            models.Index(fields=["owner", "-happened_at"], name="interaction_owner_time"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()} on {self.occurred_at:%Y-%m-%d}"
+        return f"{self.get_channel_display()} on {self.happened_at:%Y-%m-%d}"
 
 
 class InteractionPerson(models.Model):
@@ -113,6 +215,10 @@ class InteractionPerson(models.Model):
             models.UniqueConstraint(
                 fields=["interaction", "person"], name="interaction_person_once"
             )
+        ]
+        indexes = [
+            # A person's timeline and their last contact (circle.actions.refresh_people).
+            models.Index(fields=["person", "interaction"], name="interaction_person_by_person"),
         ]
 
     def __str__(self) -> str:

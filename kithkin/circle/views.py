@@ -20,7 +20,7 @@ def _get_person_for_user(request: HttpRequest, pk: int) -> Person:
 def people(request: HttpRequest) -> HttpResponse:
     everyone = (
         Person.objects.filter(owner=cast(User, request.user), archived_at__isnull=True)
-        .annotate(last_contact=Max("interactions__occurred_at"))
+        .annotate(last_contact=Max("interactions__happened_at"))
         .order_by("ring", "name")
     )
     rings = [

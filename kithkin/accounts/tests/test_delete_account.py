@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from kithkin.accounts.actions import owned_models
 from kithkin.accounts.models import ApiToken, Invite, User
-from kithkin.circle.models import Interaction, InteractionPerson, Person
+from kithkin.circle.models import ImportantDate, Interaction, InteractionPerson, Person
 
 
 def _give_data(user: User) -> None:
@@ -16,6 +16,7 @@ def _give_data(user: User) -> None:
     sam = Person.objects.create(owner=user, name="Sam")
     call = Interaction.objects.create(owner=user, channel="call")
     InteractionPerson.objects.create(owner=user, interaction=call, person=sam)
+    ImportantDate.objects.create(owner=user, person=sam, label="Name day", month=5, day=3)
 
 
 @pytest.mark.django_db
@@ -43,6 +44,7 @@ def test_it_removes_every_row_the_person_owns(
         "Person",
         "Interaction",
         "InteractionPerson",
+        "ImportantDate",
     }
     for model in models:
         assert model._default_manager.filter(owner_id=alice.pk).exists(), model

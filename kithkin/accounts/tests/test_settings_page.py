@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from kithkin.accounts.actions import owned_models
 from kithkin.accounts.models import ApiToken, Invite, User, hash_secret
-from kithkin.circle.models import Interaction, InteractionPerson, Person
+from kithkin.circle.models import ImportantDate, Interaction, InteractionPerson, Person
 
 
 @pytest.mark.django_db
@@ -75,6 +75,8 @@ def test_the_export_holds_everything_the_person_owns(
         sam = Person.objects.create(owner=user, name=f"Sam of {user.username}")
         call = Interaction.objects.create(owner=user, channel="call", note="long chat")
         InteractionPerson.objects.create(owner=user, interaction=call, person=sam)
+        ImportantDate.objects.create(owner=user, person=sam, label="Name day", month=5, day=3)
+    ImportantDate.objects.create(owner=user, person=sam, label="Name day", month=5, day=3)
 
     r = alice_client.get(reverse("export"))
 

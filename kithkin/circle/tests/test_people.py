@@ -19,7 +19,7 @@ def _contact(owner: User, person: Person, days_ago: int, **extra: object) -> Int
     i = Interaction.objects.create(
         owner=owner,
         channel="call",
-        occurred_at=timezone.now() - timedelta(days=days_ago),
+        happened_at=timezone.now() - timedelta(days=days_ago),
         **extra,
     )
     InteractionPerson.objects.create(owner=owner, interaction=i, person=person)
@@ -50,7 +50,7 @@ def test_an_empty_circle_is_welcomed_kindly(alice_client: Client) -> None:
 @pytest.mark.django_db
 def test_a_persons_page_shows_their_timeline(alice_client: Client, alice: User) -> None:
     sam = _person(alice, "Sam", Ring.INNER)
-    _contact(alice, sam, days_ago=2, feeling="lifted", note="Walk by the river")
+    _contact(alice, sam, days_ago=2, feeling_after="lifted", note="Walk by the river")
     html = alice_client.get(reverse("person", args=[sam.pk])).content.decode()
     assert "Walk by the river" in html
     assert "felt lifted" in html

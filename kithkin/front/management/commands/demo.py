@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from kithkin.accounts.actions import do_create_account, do_delete_account
 from kithkin.accounts.models import User
+from kithkin.circle.actions import refresh_people
 from kithkin.circle.models import Interaction, InteractionPerson, Person
 from kithkin.front import demo
 
@@ -57,8 +58,8 @@ class Command(BaseCommand):
                 channel=h.channel,
                 size=h.size,
                 initiated_by=h.initiated_by,
-                occurred_at=now - timedelta(days=h.days_ago),
-                feeling=h.feeling,
+                happened_at=now - timedelta(days=h.days_ago),
+                feeling_after=h.feeling,
                 awaiting_reply=h.awaiting_reply,
                 note=h.note,
                 created_at=now - timedelta(days=h.days_ago),
@@ -70,6 +71,7 @@ class Command(BaseCommand):
             for interaction, h in zip(interactions, history, strict=True)
             for index in h.people
         )
+        refresh_people(user, [p.pk for p in people])
         self.stdout.write(
             f"The demo account is ready: {len(people)} people and {len(interactions)} "
             f"contacts over six months.\n"
