@@ -223,3 +223,19 @@ class InteractionPerson(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} in {self.interaction_id}"
+
+
+class ContactImport(models.Model):
+    """An uploaded contacts file waiting for the person to confirm its preview.
+
+    Nothing from it reaches the circle until confirmed; the text is kept only so
+    that the confirmed import is exactly what the preview showed.
+    """
+
+    owner = models.ForeignKey(User, models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=255, blank=True)
+    payload = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.filename or f"import {self.pk}"

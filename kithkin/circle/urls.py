@@ -3,6 +3,15 @@ from django.urls import path
 from kithkin.circle import views
 
 urlpatterns = [
-    path("people/", views.people, name="people"),
+    path("people/", views.circle, name="people"),
+    path("people/new/", views.add_person, name="add_person"),
     path("people/<int:pk>/", views.person, name="person"),
+    path("people/<int:pk>/edit/", views.edit_person, name="edit_person"),
+    path("people/<int:pk>/archive/", views.archive_person, name="archive_person"),
+    path("people/<int:pk>/delete/", views.delete_person, name="delete_person"),
+    path("log/", views.log_interaction, name="log_interaction"),
+    path("log/<int:pk>/", views.edit_interaction, name="edit_interaction"),
+    path("log/<int:pk>/feeling/", views.set_feeling, name="set_feeling"),
+    path("log/<int:pk>/delete/", views.delete_interaction, name="delete_interaction"),
+    path("log/<int:pk>/undo/", views.undo_delete, name="undo_delete"),
 ]

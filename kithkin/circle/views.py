@@ -3,35 +3,261 @@ from __future__ import annotations
 from itertools import groupby
 from typing import cast
 
-from django.db.models import Max
+from django.contrib import messages
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kithkin.accounts.decorators import onboarded_required
 from kithkin.accounts.models import User
-from kithkin.circle.models import Person, Ring
+from kithkin.circle import actions, prompts
+from kithkin.circle.forms import WEEKDAYS, FeelingForm, InteractionForm, PersonForm
+from kithkin.circle.models import (
+    RING_BY_SLUG,
+    RING_SLUGS,
+    Channel,
+    Interaction,
+    Person,
+    Ring,
+)
+
+TIMELINE_LENGTH = 50
+
+
+def _owner(request: HttpRequest) -> User:
+    return cast(User, request.user)
 
 
 def _get_person_for_user(request: HttpRequest, pk: int) -> Person:
-    return get_object_or_404(Person, pk=pk, owner=cast(User, request.user))
+    return get_object_or_404(Person, pk=pk, owner=_owner(request))
+
+
+def _get_interaction_for_user(request: HttpRequest, pk: int) -> Interaction:
+    return get_object_or_404(Interaction, pk=pk, owner=_owner(request))
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
 
 
 @onboarded_required
-def people(request: HttpRequest) -> HttpResponse:
-    everyone = (
-        Person.objects.filter(owner=cast(User, request.user), archived_at__isnull=True)
-        .annotate(last_contact=Max("interactions__happened_at"))
-        .order_by("ring", "name")
+def circle(request: HttpRequest) -> HttpResponse:
+    """People by ring, replies owed first; search and filters in the query string."""
+    owner = _owner(request)
+    q = request.GET.get("q", "").strip()
+    ring = RING_BY_SLUG.get(request.GET.get("ring", ""))
+    interest = request.GET.get("interest", "").strip()
+    archived = request.GET.get("archived") == "1"
+
+    people = Person.objects.filter(owner=owner, archived_at__isnull=not archived)
+    if q:
+        people = people.filter(
+            Q(name__icontains=q) | Q(nickname__icontains=q) | Q(how_known__icontains=q)
+        )
+    if ring is not None:
+        people = people.filter(ring=ring)
+    found = list(people.order_by("ring", "name"))
+    all_interests = sorted({i for p in found for i in p.interests}, key=str.casefold)
+    if interest:
+        # Interests are a short JSON list per person; filtering them here works the
+        # same on SQLite and PostgreSQL and keeps this page at one query.
+        found = [p for p in found if interest.casefold() in (i.casefold() for i in p.interests)]
+
+    owed = sorted(
+        (p for p in found if p.reply_owed_since is not None),
+        key=lambda p: p.reply_owed_since or timezone.now(),
     )
-    rings = [
-        (Ring(ring).label, list(members))
-        for ring, members in groupby(everyone, key=lambda p: p.ring)
-    ]
-    return render(request, "circle/people.html", {"rings": rings})
+    rings = [(Ring(r).label, list(members)) for r, members in groupby(found, key=lambda p: p.ring)]
+    ctx = {
+        "owed": owed,
+        "rings": rings,
+        "now": timezone.now(),
+        "q": q,
+        "ring": RING_SLUGS.get(ring, "") if ring else "",
+        "ring_choices": [(RING_SLUGS[r], r.label) for r in Ring],
+        "interest": interest,
+        "interests": all_interests,
+        "archived": archived,
+        "filtered": bool(q or ring or interest),
+        "count": len(found),
+    }
+    return render(request, "circle/people.html", ctx)
 
 
 @onboarded_required
 def person(request: HttpRequest, pk: int) -> HttpResponse:
     someone = _get_person_for_user(request, pk)
-    timeline = someone.interactions.filter(owner=someone.owner).prefetch_related("people")[:50]
-    return render(request, "circle/person.html", {"person": someone, "timeline": timeline})
+    timeline = list(
+        Interaction.objects.live()
+        .filter(owner=someone.owner, interactionperson__person=someone)
+        .prefetch_related("people")[:TIMELINE_LENGTH]
+    )
+    ctx = {
+        "person": someone,
+        "timeline": timeline,
+        "dates": list(someone.dates.all()),
+        "prompts": prompts.for_person(someone.pk, someone.interests, timezone.localdate()),
+        "quick_channels": Channel.choices,
+        "channel_labels": [Channel(c).label for c in someone.channels if c in Channel.values],
+        "quiet_day_names": [WEEKDAYS[d][1] for d in someone.quiet_days if 0 <= d < 7],
+        "now": timezone.now(),
+    }
+    return render(request, "circle/person.html", ctx)
+
+
+@onboarded_required
+@require_http_methods(["GET", "POST"])
+def add_person(request: HttpRequest) -> HttpResponse:
+    owner = _owner(request)
+    form = PersonForm(request.POST or None, instance=Person(owner=owner))
+    if request.method == "POST" and form.is_valid():
+        someone = actions.do_save_person(form.save(commit=False))
+        messages.success(request, _("%(name)s is in your circle now.") % {"name": someone.name})
+        return redirect("person", someone.pk)
+    return render(request, "circle/person_form.html", {"form": form})
+
+
+@onboarded_required
+@require_http_methods(["GET", "POST"])
+def edit_person(request: HttpRequest, pk: int) -> HttpResponse:
+    someone = _get_person_for_user(request, pk)
+    form = PersonForm(request.POST or None, instance=someone)
+    if request.method == "POST" and form.is_valid():
+        actions.do_save_person(form.save(commit=False))
+        messages.success(request, _("Saved."))
+        return redirect("person", someone.pk)
+    return render(request, "circle/person_form.html", {"form": form, "person": someone})
+
+
+@onboarded_required
+@require_POST
+def archive_person(request: HttpRequest, pk: int) -> HttpResponse:
+    someone = _get_person_for_user(request, pk)
+    archive = someone.archived_at is None
+    actions.do_set_archived(someone, archive)
+    if archive:
+        messages.success(
+            request,
+            _(
+                "%(name)s is set aside. They won't come up in suggestions; "
+                "you can bring them back any time."
+            )
+            % {"name": someone.name},
+        )
+    else:
+        messages.success(request, _("%(name)s is back in your circle.") % {"name": someone.name})
+    return redirect("person", someone.pk)
+
+
+@onboarded_required
+@require_http_methods(["GET", "POST"])
+def delete_person(request: HttpRequest, pk: int) -> HttpResponse:
+    someone = _get_person_for_user(request, pk)
+    if request.method == "POST":
+        name = someone.name
+        someone.delete()
+        messages.success(
+            request,
+            _("%(name)s is removed. The contacts you logged are still in your history.")
+            % {"name": name},
+        )
+        return redirect("people")
+    return render(request, "circle/person_delete.html", {"person": someone})
+
+
+@onboarded_required
+@require_http_methods(["GET", "POST"])
+def log_interaction(request: HttpRequest) -> HttpResponse:
+    owner = _owner(request)
+    initial: dict[str, object] = {
+        "happened_at": timezone.localtime().replace(second=0, microsecond=0)
+    }
+    if "person" in request.GET:
+        initial["people"] = Person.objects.filter(owner=owner, pk__in=request.GET.getlist("person"))
+    form = InteractionForm(owner, request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        interaction = actions.do_log_interaction(
+            owner,
+            list(data["people"]),
+            channel=data["channel"],
+            size=data["size"],
+            initiated_by=data["initiated_by"],
+            happened_at=data["happened_at"],
+            feeling_after=data["feeling_after"],
+            awaiting_reply=data["awaiting_reply"],
+            note=data["note"],
+        )
+        default = (
+            reverse("person", args=[data["people"][0].pk]) if data["people"] else reverse("people")
+        )
+        messages.success(request, _("Logged. Nice one."), extra_tags=f"logged:{interaction.pk}")
+        return redirect(_next_url(request, default))
+    return render(request, "circle/interaction_form.html", {"form": form})
+
+
+@onboarded_required
+@require_http_methods(["GET", "POST"])
+def edit_interaction(request: HttpRequest, pk: int) -> HttpResponse:
+    owner = _owner(request)
+    interaction = _get_interaction_for_user(request, pk)
+    initial = {
+        "people": interaction.people.all(),
+        "channel": interaction.channel,
+        "initiated_by": interaction.initiated_by,
+        "size": interaction.size,
+        "happened_at": timezone.localtime(interaction.happened_at),
+        "feeling_after": interaction.feeling_after,
+        "awaiting_reply": interaction.awaiting_reply,
+        "note": interaction.note,
+    }
+    form = InteractionForm(owner, request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        people = list(data.pop("people"))
+        actions.do_update_interaction(interaction, people=people, **data)
+        messages.success(request, _("Saved."))
+        return redirect(_next_url(request, reverse("people")))
+    return render(
+        request, "circle/interaction_form.html", {"form": form, "interaction": interaction}
+    )
+
+
+@onboarded_required
+@require_POST
+def set_feeling(request: HttpRequest, pk: int) -> HttpResponse:
+    interaction = _get_interaction_for_user(request, pk)
+    form = FeelingForm(request.POST)
+    if form.is_valid():
+        actions.do_update_interaction(interaction, feeling_after=form.cleaned_data["feeling_after"])
+        if form.cleaned_data["feeling_after"]:
+            messages.success(request, _("Thanks for noting how it felt."))
+    return redirect(_next_url(request, reverse("people")))
+
+
+@onboarded_required
+@require_POST
+def delete_interaction(request: HttpRequest, pk: int) -> HttpResponse:
+    interaction = _get_interaction_for_user(request, pk)
+    actions.do_delete_interaction(interaction)
+    messages.success(request, _("Deleted."), extra_tags=f"undo:{interaction.pk}")
+    return redirect(_next_url(request, reverse("people")))
+
+
+@onboarded_required
+@require_POST
+def undo_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    interaction = _get_interaction_for_user(request, pk)
+    if actions.do_undo_delete(interaction):
+        messages.success(request, _("It's back."))
+    else:
+        messages.info(request, _("That was deleted a while ago, so it can't be brought back now."))
+    return redirect(_next_url(request, reverse("people")))

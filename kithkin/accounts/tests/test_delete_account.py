@@ -7,7 +7,13 @@ from django.urls import reverse
 
 from kithkin.accounts.actions import owned_models
 from kithkin.accounts.models import ApiToken, Invite, User
-from kithkin.circle.models import ImportantDate, Interaction, InteractionPerson, Person
+from kithkin.circle.models import (
+    ContactImport,
+    ImportantDate,
+    Interaction,
+    InteractionPerson,
+    Person,
+)
 
 
 def _give_data(user: User) -> None:
@@ -17,6 +23,7 @@ def _give_data(user: User) -> None:
     call = Interaction.objects.create(owner=user, channel="call")
     InteractionPerson.objects.create(owner=user, interaction=call, person=sam)
     ImportantDate.objects.create(owner=user, person=sam, label="Name day", month=5, day=3)
+    ContactImport.objects.create(owner=user, payload="BEGIN:VCARD")
 
 
 @pytest.mark.django_db
@@ -45,6 +52,7 @@ def test_it_removes_every_row_the_person_owns(
         "Interaction",
         "InteractionPerson",
         "ImportantDate",
+        "ContactImport",
     }
     for model in models:
         assert model._default_manager.filter(owner_id=alice.pk).exists(), model

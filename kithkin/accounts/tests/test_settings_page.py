@@ -8,7 +8,13 @@ from django.urls import reverse
 
 from kithkin.accounts.actions import owned_models
 from kithkin.accounts.models import ApiToken, Invite, User, hash_secret
-from kithkin.circle.models import ImportantDate, Interaction, InteractionPerson, Person
+from kithkin.circle.models import (
+    ContactImport,
+    ImportantDate,
+    Interaction,
+    InteractionPerson,
+    Person,
+)
 
 
 @pytest.mark.django_db
@@ -76,6 +82,7 @@ def test_the_export_holds_everything_the_person_owns(
         call = Interaction.objects.create(owner=user, channel="call", note="long chat")
         InteractionPerson.objects.create(owner=user, interaction=call, person=sam)
         ImportantDate.objects.create(owner=user, person=sam, label="Name day", month=5, day=3)
+        ContactImport.objects.create(owner=user, payload="BEGIN:VCARD")
     ImportantDate.objects.create(owner=user, person=sam, label="Name day", month=5, day=3)
 
     r = alice_client.get(reverse("export"))

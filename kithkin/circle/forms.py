@@ -1,0 +1,181 @@
+from __future__ import annotations
+
+import calendar
+from datetime import datetime, timedelta
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kithkin.circle.models import Channel, Feeling, Initiator, Person, Size
+
+WEEKDAYS = [(i, calendar.day_name[i]) for i in range(7)]
+MONTHS = [("", _("Month"))] + [(str(i), calendar.month_name[i]) for i in range(1, 13)]
+# A little slack for a phone clock that runs ahead of the server's.
+FUTURE_SLACK = timedelta(minutes=5)
+
+
+class ListField(forms.CharField):
+    """A comma-separated list in a text box, stored as a list of strings."""
+
+    def prepare_value(self, value: Any) -> Any:
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        text = super().to_python(value) or ""
+        items = [part.strip() for part in text.split(",") if part.strip()]
+        return list(dict.fromkeys(items))  # no repeats, order kept
+
+
+class PersonForm(forms.ModelForm):
+    interests = ListField(
+        label=_("Interests"), required=False, help_text=_("Separate with commas.")
+    )
+    topics_to_avoid = ListField(
+        label=_("Topics to avoid"), required=False, help_text=_("Separate with commas.")
+    )
+    channels = forms.MultipleChoiceField(
+        label=_("Ways you keep in touch"),
+        choices=Channel.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    quiet_days = forms.TypedMultipleChoiceField(
+        label=_("Quiet days"),
+        choices=WEEKDAYS,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    cadence_days = forms.IntegerField(
+        label=_("Keep in touch every (days)"),
+        min_value=1,
+        max_value=730,
+        required=False,
+        help_text=_("Leave empty for the usual rhythm of their circle."),
+    )
+    min_days_between = forms.IntegerField(
+        label=_("At most once every (days)"),
+        min_value=1,
+        max_value=730,
+        required=False,
+        help_text=_("Kithkin won't suggest them more often than this."),
+    )
+    birthday_month = forms.TypedChoiceField(
+        label=_("Birthday: month"), choices=MONTHS, coerce=int, empty_value=None, required=False
+    )
+    birthday_day = forms.IntegerField(
+        label=_("Birthday: day"), min_value=1, max_value=31, required=False
+    )
+    birthday_year = forms.IntegerField(
+        label=_("Birthday: year (if you know it)"), min_value=1900, max_value=2100, required=False
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "name",
+            "nickname",
+            "ring",
+            "how_known",
+            "interests",
+            "notes",
+            "channels",
+            "birthday_month",
+            "birthday_day",
+            "birthday_year",
+            "cadence_days",
+            "topics_to_avoid",
+            "quiet_start",
+            "quiet_end",
+            "quiet_days",
+            "min_days_between",
+            "paused_until",
+        ]
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "quiet_start": forms.TimeInput(attrs={"type": "time"}),
+            "quiet_end": forms.TimeInput(attrs={"type": "time"}),
+            "paused_until": forms.DateInput(attrs={"type": "date"}),
+        }
+        help_texts = {"paused_until": _("No suggestions about them until after this date.")}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        month, day, year = (data.get(f"birthday_{p}") for p in ("month", "day", "year"))
+        if (month is None) != (day is None):
+            self.add_error("birthday_day", _("A birthday needs both a month and a day."))
+        elif month is not None and day is not None:
+            # 2000 is a leap year, so 29 February is fine without a year.
+            try:
+                datetime(year or 2000, month, day)
+            except ValueError:
+                self.add_error("birthday_day", _("That day doesn't exist in that month."))
+        elif year is not None:
+            self.add_error(
+                "birthday_year", _("Add the month and day too, or leave the year empty.")
+            )
+        if (data.get("quiet_start") is None) != (data.get("quiet_end") is None):
+            self.add_error("quiet_end", _("Quiet hours need both a start and an end."))
+        return data
+
+
+class InteractionForm(forms.Form):
+    people = forms.ModelMultipleChoiceField(
+        label=_("Who"),
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Nobody is fine too: a stranger, a group, the barista."),
+    )
+    channel = forms.ChoiceField(
+        label=_("How"), choices=Channel.choices, widget=forms.RadioSelect, initial=Channel.TEXT
+    )
+    initiated_by = forms.ChoiceField(
+        label=_("Who reached out"),
+        choices=Initiator.choices,
+        widget=forms.RadioSelect,
+        initial=Initiator.ME,
+    )
+    size = forms.ChoiceField(
+        label=_("Size"),
+        choices=[(Size.MICRO, _("A small moment")), (Size.MAIN, _("Proper time together"))],
+        widget=forms.RadioSelect,
+        initial=Size.MICRO,
+    )
+    happened_at = forms.DateTimeField(
+        label=_("When"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        required=False,
+        help_text=_("Leave as it is for now."),
+    )
+    feeling_after = forms.ChoiceField(
+        label=_("How did you feel after? (optional)"),
+        choices=[("", _("Skip")), *Feeling.choices],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    awaiting_reply = forms.BooleanField(label=_("Waiting for a reply"), required=False)
+    note = forms.CharField(
+        label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, owner: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        people = self.fields["people"]
+        assert isinstance(people, forms.ModelMultipleChoiceField)  # noqa: S101
+        people.queryset = Person.objects.filter(owner=owner).active().order_by("name")
+
+    def clean_happened_at(self) -> datetime:
+        when: datetime | None = self.cleaned_data.get("happened_at")
+        now = timezone.now()
+        if when is None:
+            return now
+        if when > now + FUTURE_SLACK:
+            raise forms.ValidationError(_("That's still to come: log it once it has happened."))
+        return when
+
+
+class FeelingForm(forms.Form):
+    feeling_after = forms.ChoiceField(choices=[("", _("Skip")), *Feeling.choices], required=False)
