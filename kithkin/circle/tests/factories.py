@@ -1,0 +1,26 @@
+"""Small helpers to set up a circle in tests."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+
+from kithkin.accounts.models import User
+from kithkin.circle import actions
+from kithkin.circle.models import Interaction, Person, Ring
+
+
+def person(owner: User, name: str, ring: int = Ring.WIDER, **extra: object) -> Person:
+    return actions.do_save_person(Person(owner=owner, name=name, ring=ring, **extra))
+
+
+def contact(owner: User, people: list[Person], days_ago: float = 0, **extra: object) -> Interaction:
+    when: datetime = timezone.now() - timedelta(days=days_ago)
+    return actions.do_log_interaction(
+        owner,
+        people,
+        channel=str(extra.pop("channel", "text")),
+        happened_at=when,
+        **extra,  # type: ignore[arg-type]
+    )
