@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django import template
 from django.contrib.messages.storage.base import Message
+from django.utils.timesince import timesince
 
 register = template.Library()
 
@@ -14,3 +17,11 @@ def message_action(message: Message) -> dict[str, object] | None:
         if kind in {"undo", "logged"} and pk.isdigit():
             return {"kind": kind, "pk": int(pk)}
     return None
+
+
+@register.filter
+def since(value: datetime | None, now: datetime | None = None) -> str:
+    """Time since, in its largest unit only ("3 days", "2 months"): easy to read."""
+    if value is None:
+        return ""
+    return timesince(value, now, depth=1)
