@@ -38,6 +38,27 @@ PEOPLE: list[tuple[str, str, int, str, str]] = [
     ("Pete the postman", "", 4, "he delivers on our street", "lifted"),
 ]
 
+# A little more about some of them: interests, channels and boundaries.
+DETAILS: dict[int, dict[str, object]] = {
+    0: {"interests": ["baking", "crime novels"], "channels": ["text", "call", "in_person"]},
+    1: {"interests": ["climbing", "jazz"], "channels": ["text", "voice"]},
+    2: {"interests": ["gardening", "films"]},
+    3: {
+        "quiet_start": "21:00",
+        "quiet_end": "09:00",
+        "channels": ["call"],
+        "birthday": (6, 2, 1958),
+    },
+    4: {"interests": ["running", "podcasts"], "birthday": (3, 14, None)},
+    5: {"interests": ["climbing"]},
+    6: {"channels": ["call", "letter"], "topics_to_avoid": ["the house sale"]},
+    8: {"interests": ["book club", "poetry"]},
+    9: {"topics_to_avoid": ["politics", "money"], "min_days_between": 21},
+    12: {"interests": ["choir"]},
+    15: {"interests": ["volunteering"]},
+    17: {"paused_until_days": 20},
+}
+
 # Average days between contacts, by ring.
 GAP_DAYS = {1: 5, 2: 14, 3: 30, 4: 21}
 CHANNELS = {

@@ -46,6 +46,12 @@ def test_the_command_creates_a_demo_you_can_log_in_to(client: Client) -> None:
     assert Person.objects.filter(owner=user).count() == 25
     assert Interaction.objects.filter(owner=user).count() == len(demo.build())
     assert not InteractionPerson.objects.exclude(owner=user).exists()
+    people = Person.objects.filter(owner=user)
+    assert people.exclude(interests=[]).count() >= 5
+    assert people.filter(paused_until__isnull=False).count() == 1
+    assert people.exclude(topics_to_avoid=[]).count() == 2
+    assert people.filter(reply_owed_since__isnull=False).count() == 2
+    assert not people.filter(next_due_at__isnull=True).exists()
     r = client.post("/login/", {"username": "demo", "password": password})
     assert r.status_code == 302
     html = client.get("/people/").content.decode()

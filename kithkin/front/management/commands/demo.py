@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -13,6 +13,25 @@ from kithkin.accounts.models import User
 from kithkin.circle.actions import refresh_people
 from kithkin.circle.models import Interaction, InteractionPerson, Person
 from kithkin.front import demo
+
+
+def _person(user: User, index: int, name: str, nick: str, ring: int, how: str) -> Person:
+    extra = dict(demo.DETAILS.get(index, {}))
+    person = Person(
+        owner=user, name=name, nickname=nick, ring=ring, how_known=how, created_at=user.date_joined
+    )
+    for field in ("interests", "channels", "topics_to_avoid", "min_days_between"):
+        if field in extra:
+            setattr(person, field, extra[field])
+    if "quiet_start" in extra:
+        person.quiet_start = time.fromisoformat(str(extra["quiet_start"]))
+        person.quiet_end = time.fromisoformat(str(extra["quiet_end"]))
+    if "birthday" in extra:
+        person.birthday_month, person.birthday_day, person.birthday_year = extra["birthday"]  # type: ignore[misc]
+    if "paused_until_days" in extra:
+        days = int(extra["paused_until_days"])  # type: ignore[call-overload]
+        person.paused_until = timezone.localdate() + timedelta(days=days)
+    return person
 
 
 class Command(BaseCommand):
@@ -41,15 +60,8 @@ class Command(BaseCommand):
         user.save(update_fields=["onboarded_at", "is_demo", "date_joined"])
 
         people = Person.objects.bulk_create(
-            Person(
-                owner=user,
-                name=name,
-                nickname=nick,
-                ring=ring,
-                how_known=how,
-                created_at=user.date_joined,
-            )
-            for name, nick, ring, how, _usual in demo.PEOPLE
+            _person(user, index, name, nick, ring, how)
+            for index, (name, nick, ring, how, _usual) in enumerate(demo.PEOPLE)
         )
         history = demo.build()
         interactions = Interaction.objects.bulk_create(
