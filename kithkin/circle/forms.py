@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kithkin.circle.models import Channel, Feeling, Initiator, Person, Size
+from kithkin.circle.models import Channel, Feeling, ImportantDate, Initiator, Person, Size
 
 WEEKDAYS = [(i, calendar.day_name[i]) for i in range(7)]
 MONTHS = [("", _("Month"))] + [(str(i), calendar.month_name[i]) for i in range(1, 13)]
@@ -179,3 +179,25 @@ class InteractionForm(forms.Form):
 
 class FeelingForm(forms.Form):
     feeling_after = forms.ChoiceField(choices=[("", _("Skip")), *Feeling.choices], required=False)
+
+
+class ImportantDateForm(forms.ModelForm):
+    month = forms.TypedChoiceField(label=_("Month"), choices=MONTHS[1:], coerce=int)
+    day = forms.IntegerField(label=_("Day"), min_value=1, max_value=31)
+    year = forms.IntegerField(
+        label=_("Year (optional)"), min_value=1900, max_value=2100, required=False
+    )
+
+    class Meta:
+        model = ImportantDate
+        fields = ["label", "month", "day", "year"]
+        labels = {"label": _("What is it?")}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("month") and data.get("day"):
+            try:
+                datetime(data.get("year") or 2000, data["month"], data["day"])
+            except ValueError:
+                self.add_error("day", _("That day doesn't exist in that month."))
+        return data

@@ -16,11 +16,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kithkin.accounts.decorators import onboarded_required
 from kithkin.accounts.models import User
 from kithkin.circle import actions, prompts
-from kithkin.circle.forms import WEEKDAYS, FeelingForm, InteractionForm, PersonForm
+from kithkin.circle.forms import (
+    WEEKDAYS,
+    FeelingForm,
+    ImportantDateForm,
+    InteractionForm,
+    PersonForm,
+)
 from kithkin.circle.models import (
     RING_BY_SLUG,
     RING_SLUGS,
     Channel,
+    ImportantDate,
     Interaction,
     Person,
     Ring,
@@ -109,8 +116,34 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         "channel_labels": [Channel(c).label for c in someone.channels if c in Channel.values],
         "quiet_day_names": [WEEKDAYS[d][1] for d in someone.quiet_days if 0 <= d < 7],
         "now": timezone.now(),
+        "date_form": ImportantDateForm(),
     }
     return render(request, "circle/person.html", ctx)
+
+
+@onboarded_required
+@require_POST
+def add_date(request: HttpRequest, pk: int) -> HttpResponse:
+    someone = _get_person_for_user(request, pk)
+    form = ImportantDateForm(
+        request.POST, instance=ImportantDate(owner=someone.owner, person=someone)
+    )
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Date added."))
+    else:
+        errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
+        messages.error(request, _("That date wasn't added: %(why)s") % {"why": errors})
+    return redirect("person", someone.pk)
+
+
+@onboarded_required
+@require_POST
+def delete_date(request: HttpRequest, pk: int, date_pk: int) -> HttpResponse:
+    someone = _get_person_for_user(request, pk)
+    get_object_or_404(ImportantDate, pk=date_pk, person=someone, owner=someone.owner).delete()
+    messages.success(request, _("Date removed."))
+    return redirect("person", someone.pk)
 
 
 @onboarded_required

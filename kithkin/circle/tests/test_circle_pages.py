@@ -318,3 +318,24 @@ def test_charlie_never_reaches_alices_circle(
     assert "Select a valid choice" in r.content.decode()
     assert not Interaction.objects.filter(owner=charlie).exists()
     assert Person.objects.get(pk=sam.pk).archived_at is None
+
+
+def test_important_dates_can_be_added_and_removed(
+    alice_client: Client, alice: User, charlie_client: Client
+) -> None:
+    from kithkin.circle.models import ImportantDate
+
+    sam = person(alice, "Sam")
+    url = reverse("add_date", args=[sam.pk])
+    alice_client.post(url, {"label": "Name day", "month": "2", "day": "30"})
+    assert not ImportantDate.objects.exists()
+    assert "doesn" in _html(alice_client, reverse("person", args=[sam.pk]))
+    alice_client.post(url, {"label": "Started the new job", "month": "9", "day": "1"})
+    d = ImportantDate.objects.get(person=sam)
+    assert d.owner == alice
+    assert "Started the new job" in _html(alice_client, reverse("person", args=[sam.pk]))
+    assert charlie_client.post(url, {"label": "x", "month": "1", "day": "1"}).status_code == 404
+    delete = reverse("delete_date", args=[sam.pk, d.pk])
+    assert charlie_client.post(delete).status_code == 404
+    alice_client.post(delete)
+    assert not ImportantDate.objects.exists()
