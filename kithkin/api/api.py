@@ -2,28 +2,63 @@
 
 from __future__ import annotations
 
-from typing import cast
+from collections.abc import Callable
+from functools import wraps
+from inspect import iscoroutinefunction
+from typing import Any, cast
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http.response import HttpResponseBase
+from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from kithkin.accounts.models import User
+from kithkin.api import interactions, people
 from kithkin.api.auth import TokenAuth
+from kithkin.api.schemas import ErrorOut
 
-api = NinjaAPI(
+View = Callable[..., HttpResponseBase]
+
+
+class KithkinAPI(NinjaAPI):
+    @property
+    def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
+        patterns, app_name, namespace = super().urls
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern) and not iscoroutinefunction(pattern.callback):
+                pattern.callback = _with_json_405(pattern.callback)
+        return patterns, app_name, namespace
+
+
+def _with_json_405(view: View) -> View:
+    """Answer a wrong method with an error object too.
+
+    Ninja returns its 405 as plain text from inside the path view rather than
+    raising, so no exception handler ever sees it.
+    """
+
+    @wraps(view)  # keeps csrf_exempt
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            allowed = response["Allow"]
+            response = error(request, 405, "method_not_allowed", f"This address answers {allowed}.")
+            response["Allow"] = allowed
+        return response
+
+    return wrapper
+
+
+api = KithkinAPI(
     title="Kithkin API",
     version="1",
     description="Personal access tokens come from Settings or `kithkin token USERNAME`.",
     auth=TokenAuth(),
     urls_namespace="api",
 )
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    details: list[dict] | None = None
+api.add_router("/people", people.router)
+api.add_router("/interactions", interactions.router)
 
 
 class MeOut(Schema):
@@ -53,6 +88,12 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return error(request, 422, "invalid", "Some fields need another look.", details=exc.errors)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    # The same answer whether it doesn't exist or belongs to someone else.
+    return error(request, 404, "not_found", "There's nothing here with that id.")
 
 
 @api.exception_handler(HttpError)

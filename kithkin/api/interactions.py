@@ -1,0 +1,145 @@
+"""/api/v1/interactions: contacts, in either direction, with zero or more people."""
+
+# No `from __future__ import annotations` here: ninja reads the view annotations
+# through @paginate's wrapper, whose globals are ninja's, so strings wouldn't resolve.
+
+from typing import cast
+
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router
+from ninja.errors import ValidationError
+from ninja.pagination import PageNumberPagination, paginate
+from ninja.responses import Status
+
+from kithkin.accounts.models import User
+from kithkin.api.schemas import (
+    ErrorOut,
+    InteractionFilters,
+    InteractionIn,
+    InteractionOut,
+    InteractionPatch,
+)
+from kithkin.circle import actions
+from kithkin.circle.models import Interaction, InteractionPerson, Person
+
+router = Router(tags=["interactions"])
+
+
+def _owner(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _interactions(owner: User) -> QuerySet[Interaction]:
+    # Only the person ids are needed: prefetch the through rows, not the people.
+    links = InteractionPerson.objects.only("interaction_id", "person_id")
+    return (
+        Interaction.objects.live()
+        .filter(owner=owner)
+        .prefetch_related(Prefetch("interactionperson_set", queryset=links))
+    )
+
+
+def _get_interaction_for_user(request: HttpRequest, pk: int) -> Interaction:
+    return get_object_or_404(_interactions(_owner(request)), pk=pk)
+
+
+def _people_for_user(owner: User, ids: list[int]) -> list[Person]:
+    """The owner's people with these ids, in order; a 422 naming any that aren't.
+
+    Someone else's person and one that doesn't exist get the same answer, so an
+    id says nothing about other accounts.
+    """
+    found = Person.objects.filter(owner=owner, pk__in=ids).in_bulk()
+    unknown = [(i, pk) for i, pk in enumerate(ids) if pk not in found]
+    if unknown:
+        raise ValidationError(
+            [
+                {
+                    "type": "unknown_person",
+                    "loc": ["body", "payload", "people", i],
+                    "msg": f"There is no person {pk} in your circle.",
+                }
+                for i, pk in unknown
+            ]
+        )
+    return [found[pk] for pk in ids]
+
+
+@router.get(
+    "",
+    response={200: list[InteractionOut], 401: ErrorOut, 422: ErrorOut},
+    summary="Your contacts, newest first",
+)
+@paginate(PageNumberPagination)
+def list_interactions(
+    request: HttpRequest, filters: Query[InteractionFilters]
+) -> QuerySet[Interaction]:
+    found = _interactions(_owner(request))
+    if filters.person is not None:
+        found = found.filter(interactionperson__person_id=filters.person)
+    if filters.since is not None:
+        found = found.filter(happened_at__gte=filters.since)
+    return found.order_by("-happened_at", "-pk")
+
+
+@router.post(
+    "",
+    response={201: InteractionOut, 401: ErrorOut, 422: ErrorOut},
+    summary="Log a contact",
+    description="Updates each person's last contact and when they are next due.",
+)
+def log_interaction(request: HttpRequest, payload: InteractionIn) -> Status[Interaction]:
+    owner = _owner(request)
+    people = _people_for_user(owner, payload.people)
+    created = actions.do_log_interaction(
+        owner,
+        people,
+        channel=payload.channel,
+        size=payload.size,
+        initiated_by=payload.initiated_by,
+        happened_at=payload.happened_at,
+        feeling_after=payload.feeling_after or "",
+        awaiting_reply=payload.awaiting_reply,
+        note=payload.note,
+    )
+    return Status(201, _get_interaction_for_user(request, created.pk))
+
+
+@router.get(
+    "/{id}",
+    response={200: InteractionOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="One contact",
+)
+def get_interaction(request: HttpRequest, id: int) -> Interaction:
+    return _get_interaction_for_user(request, id)
+
+
+@router.patch(
+    "/{id}",
+    response={200: InteractionOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Change a contact",
+    description="Only the fields you send change; `people` replaces the whole list.",
+)
+def update_interaction(request: HttpRequest, id: int, payload: InteractionPatch) -> Interaction:
+    owner = _owner(request)
+    interaction = _get_interaction_for_user(request, id)
+    changes = payload.model_dump(exclude_unset=True)
+    people = _people_for_user(owner, changes.pop("people")) if "people" in changes else None
+    if "feeling_after" in changes:
+        changes["feeling_after"] = changes["feeling_after"] or ""
+    if changes or people is not None:
+        actions.do_update_interaction(interaction, people=people, **changes)
+    return _get_interaction_for_user(request, id)
+
+
+@router.delete(
+    "/{id}",
+    response={204: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Delete a contact",
+    description="It stops counting at once; the web app can still undo it for a few minutes.",
+)
+def delete_interaction(request: HttpRequest, id: int) -> Status[None]:
+    actions.do_delete_interaction(_get_interaction_for_user(request, id))
+    return Status(204, None)
