@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from ninja.errors import AuthorizationError
 from ninja.security import HttpBearer
 
 from kithkin.accounts.models import ApiToken
@@ -16,7 +17,10 @@ class TokenAuth(HttpBearer):
         if found is None:
             return None
         if found.scope == ApiToken.Scope.READ and request.method not in SAFE_METHODS:
-            return None
+            raise AuthorizationError(
+                message="This token can only read. "
+                "Make a read-and-write token in Settings to change things."
+            )
         found.touch()
         request.user = found.owner
         return found

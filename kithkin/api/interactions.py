@@ -86,7 +86,7 @@ def list_interactions(
 
 @router.post(
     "",
-    response={201: InteractionOut, 401: ErrorOut, 422: ErrorOut},
+    response={201: InteractionOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
     summary="Log a contact",
     description="Updates each person's last contact and when they are next due.",
 )
@@ -118,7 +118,7 @@ def get_interaction(request: HttpRequest, id: int) -> Interaction:
 
 @router.patch(
     "/{id}",
-    response={200: InteractionOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: InteractionOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Change a contact",
     description="Only the fields you send change; `people` replaces the whole list.",
 )
@@ -136,7 +136,7 @@ def update_interaction(request: HttpRequest, id: int, payload: InteractionPatch)
 
 @router.delete(
     "/{id}",
-    response={204: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={204: None, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Delete a contact",
     description="It stops counting at once; the web app can still undo it for a few minutes.",
 )

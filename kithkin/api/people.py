@@ -71,7 +71,7 @@ def list_people(request: HttpRequest, filters: Query[PersonFilters]) -> QuerySet
 
 @router.post(
     "",
-    response={201: PersonOut, 401: ErrorOut, 422: ErrorOut},
+    response={201: PersonOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
     summary="Add someone to your circle",
 )
 def create_person(request: HttpRequest, payload: PersonIn) -> Status[Person]:
@@ -95,7 +95,7 @@ def get_person(request: HttpRequest, id: int) -> Person:
 
 @router.patch(
     "/{id}",
-    response={200: PersonOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: PersonOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Change some of a person's details",
     description="Only the fields you send change. `null` clears the fields that can be empty.",
 )
@@ -113,7 +113,7 @@ def update_person(request: HttpRequest, id: int, payload: PersonPatch) -> Person
 
 @router.delete(
     "/{id}",
-    response={204: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={204: None, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Remove someone for good",
     description="The contacts you logged with them stay in your history. "
     "To set someone aside instead, PATCH `archived: true`.",
@@ -122,5 +122,5 @@ def delete_person(request: HttpRequest, id: int) -> Status[None]:
     person = _get_person_for_user(request, id)
     # Nothing stored elsewhere depends on them: their interactions stay, with
     # them taken out by the cascade on InteractionPerson.
-    person.delete()
+    actions.do_delete_person(person)
     return Status(204, None)

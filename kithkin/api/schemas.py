@@ -23,8 +23,8 @@ from pydantic import (
 )
 from pydantic.json_schema import SkipJsonSchema
 
-from kithkin.circle.forms import FUTURE_SLACK
 from kithkin.circle.models import (
+    FUTURE_SLACK,
     RING_SLUGS,
     Channel,
     Feeling,

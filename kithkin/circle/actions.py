@@ -42,7 +42,9 @@ def refresh_people(owner: User, person_ids: Iterable[int]) -> None:
             owed=Min(
                 "interaction__happened_at",
                 filter=Q(
-                    interaction__initiated_by=Initiator.THEM, interaction__awaiting_reply=True
+                    interaction__initiated_by=Initiator.THEM,
+                    interaction__awaiting_reply=True,
+                    interaction__answered_by__isnull=True,
                 ),
             ),
         )
@@ -78,6 +80,12 @@ def do_save_person(person: Person) -> Person:
 
 
 @transaction.atomic
+def do_delete_person(person: Person) -> None:
+    """Remove a person for good. What was logged with them stays in the history."""
+    person.delete()
+
+
+@transaction.atomic
 def do_set_archived(person: Person, archived: bool) -> None:
     person.archived_at = timezone.now() if archived else None
     person.save(update_fields=["archived_at", "updated_at"])
@@ -89,15 +97,32 @@ def _check_people(owner: User, people: Sequence[Person]) -> None:
         raise PermissionError("people must belong to the owner")
 
 
-def _answer_owed_replies(owner: User, people: Sequence[Person], when: datetime) -> None:
-    """Reaching out answers anything they sent before, so no reply is owed now."""
-    Interaction.objects.filter(
-        owner=owner,
-        initiated_by=Initiator.THEM,
+def _answer_earlier(interaction: Interaction, people: Sequence[Person]) -> None:
+    """A contact answers what the other side sent before it, with the same people:
+    reaching out answers their message, and their message answers mine."""
+    if not people:
+        return
+    other = Initiator.THEM if interaction.initiated_by == Initiator.ME else Initiator.ME
+    Interaction.objects.live().filter(
+        owner=interaction.owner,
+        initiated_by=other,
         awaiting_reply=True,
-        happened_at__lte=when,
+        answered_by__isnull=True,
+        happened_at__lte=interaction.happened_at,
         interactionperson__person__in=people,
-    ).update(awaiting_reply=False, updated_at=timezone.now())
+    ).exclude(pk=interaction.pk).update(answered_by=interaction, updated_at=timezone.now())
+
+
+def _unanswer(interaction: Interaction) -> set[int]:
+    """Undo what `interaction` answered; return the people whose state changes."""
+    answered = Interaction.objects.filter(answered_by=interaction)
+    people = set(
+        InteractionPerson.objects.filter(interaction__in=answered).values_list(
+            "person_id", flat=True
+        )
+    )
+    answered.update(answered_by=None, updated_at=timezone.now())
+    return people
 
 
 @transaction.atomic
@@ -127,8 +152,7 @@ def do_log_interaction(
     InteractionPerson.objects.bulk_create(
         InteractionPerson(owner=owner, interaction=interaction, person=p) for p in people
     )
-    if initiated_by == Initiator.ME and people:
-        _answer_owed_replies(owner, people, interaction.happened_at)
+    _answer_earlier(interaction, people)
     refresh_people(owner, [p.pk for p in people])
     return interaction
 
@@ -140,6 +164,7 @@ def do_update_interaction(
     """Change fields and, if given, who took part; refresh everyone affected."""
     owner = interaction.owner
     before = set(interaction.people.values_list("pk", flat=True))
+    touched = _unanswer(interaction)
     for field, value in changes.items():
         setattr(interaction, field, value)
     interaction.save()
@@ -155,11 +180,8 @@ def do_update_interaction(
             for p in people
             if p.pk not in before
         )
-    if interaction.initiated_by == Initiator.ME and after:
-        _answer_owed_replies(
-            owner, list(Person.objects.filter(pk__in=after)), interaction.happened_at
-        )
-    refresh_people(owner, before | after)
+    _answer_earlier(interaction, list(Person.objects.filter(owner=owner, pk__in=after)))
+    refresh_people(owner, before | after | touched)
     return interaction
 
 
@@ -172,9 +194,12 @@ def do_delete_interaction(interaction: Interaction) -> None:
     """
     now = timezone.now()
     Interaction.objects.filter(owner=interaction.owner, deleted_at__lt=now - UNDO_WINDOW).delete()
+    touched = _unanswer(interaction)
     interaction.deleted_at = now
     interaction.save(update_fields=["deleted_at", "updated_at"])
-    refresh_people(interaction.owner, interaction.people.values_list("pk", flat=True))
+    refresh_people(
+        interaction.owner, touched | set(interaction.people.values_list("pk", flat=True))
+    )
 
 
 @transaction.atomic
@@ -186,5 +211,7 @@ def do_undo_delete(interaction: Interaction) -> bool:
         return False
     interaction.deleted_at = None
     interaction.save(update_fields=["deleted_at", "updated_at"])
-    refresh_people(interaction.owner, interaction.people.values_list("pk", flat=True))
+    people = list(interaction.people.all())
+    _answer_earlier(interaction, people)
+    refresh_people(interaction.owner, [p.pk for p in people])
     return True

@@ -1,19 +1,27 @@
 from __future__ import annotations
 
 import calendar
-from datetime import datetime, timedelta
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kithkin.circle.models import Channel, Feeling, ImportantDate, Initiator, Person, Size
+from kithkin.circle.models import (
+    FUTURE_SLACK,
+    Channel,
+    Feeling,
+    ImportantDate,
+    Initiator,
+    Person,
+    Size,
+)
 
 WEEKDAYS = [(i, calendar.day_name[i]) for i in range(7)]
 MONTHS = [("", _("Month"))] + [(str(i), calendar.month_name[i]) for i in range(1, 13)]
-# A little slack for a phone clock that runs ahead of the server's.
-FUTURE_SLACK = timedelta(minutes=5)
 
 
 class ListField(forms.CharField):
@@ -161,11 +169,15 @@ class InteractionForm(forms.Form):
         label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, owner: Any, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, owner: Any, *args: Any, already: Iterable[int] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         people = self.fields["people"]
         assert isinstance(people, forms.ModelMultipleChoiceField)  # noqa: S101
-        people.queryset = Person.objects.filter(owner=owner).active().order_by("name")
+        # Set-aside people stay choosable on a contact they are already part of,
+        # so editing it doesn't quietly drop them.
+        people.queryset = Person.objects.filter(
+            Q(archived_at__isnull=True) | Q(pk__in=list(already)), owner=owner
+        ).order_by("name")
 
     def clean_happened_at(self) -> datetime:
         when: datetime | None = self.cleaned_data.get("happened_at")

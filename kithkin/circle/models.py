@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -29,6 +31,10 @@ RING_SLUGS = {
 }
 RING_BY_SLUG = {slug: ring for ring, slug in RING_SLUGS.items()}
 DEFAULT_CADENCE_DAYS = {Ring.INNER: 7, Ring.CLOSE: 14, Ring.WIDER: 30, Ring.ACQUAINTANCE: 90}
+
+
+# A contact can't be logged in the future, give or take a phone clock running ahead.
+FUTURE_SLACK = timedelta(minutes=5)
 
 
 class Channel(models.TextChoices):
@@ -139,9 +145,8 @@ class Person(models.Model):
     def ring_slug(self) -> str:
         return RING_SLUGS[Ring(self.ring)]
 
-    def is_past_cadence(self, now: object = None) -> bool:
-        moment = now or timezone.now()
-        return self.next_due_at is not None and self.next_due_at <= moment  # type: ignore[operator]
+    def is_past_cadence(self, now: datetime | None = None) -> bool:
+        return self.next_due_at is not None and self.next_due_at <= (now or timezone.now())
 
 
 class ImportantDate(models.Model):
@@ -184,6 +189,12 @@ class Interaction(models.Model):
     )
     # Initiated by them: a reply is owed. Initiated by me: waiting for theirs.
     awaiting_reply = models.BooleanField(_("waiting for a reply"), default=False)
+    # The later contact in the other direction that answered this one. Kept as a
+    # link, not by clearing awaiting_reply, so deleting or changing that answer
+    # makes the reply owed again (circle.actions).
+    answered_by = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, related_name="answers"
+    )
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -201,6 +212,11 @@ class Interaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} on {self.happened_at:%Y-%m-%d}"
+
+    @property
+    def is_waiting(self) -> bool:
+        """Still waiting for a reply: theirs to me, or mine to them."""
+        return self.awaiting_reply and self.answered_by_id is None
 
 
 class InteractionPerson(models.Model):

@@ -44,8 +44,12 @@ def _get_person_for_user(request: HttpRequest, pk: int) -> Person:
     return get_object_or_404(Person, pk=pk, owner=_owner(request))
 
 
-def _get_interaction_for_user(request: HttpRequest, pk: int) -> Interaction:
-    return get_object_or_404(Interaction, pk=pk, owner=_owner(request))
+def _get_interaction_for_user(
+    request: HttpRequest, pk: int, *, deleted: bool = False
+) -> Interaction:
+    """Only undo reaches a deleted interaction; everything else treats it as gone."""
+    found = Interaction.objects if deleted else Interaction.objects.live()
+    return get_object_or_404(found, pk=pk, owner=_owner(request))
 
 
 def _next_url(request: HttpRequest, default: str) -> str:
@@ -196,7 +200,7 @@ def delete_person(request: HttpRequest, pk: int) -> HttpResponse:
     someone = _get_person_for_user(request, pk)
     if request.method == "POST":
         name = someone.name
-        someone.delete()
+        actions.do_delete_person(someone)
         messages.success(
             request,
             _("%(name)s is removed. The contacts you logged are still in your history.")
@@ -243,7 +247,7 @@ def edit_interaction(request: HttpRequest, pk: int) -> HttpResponse:
     owner = _owner(request)
     interaction = _get_interaction_for_user(request, pk)
     initial = {
-        "people": interaction.people.all(),
+        "people": list(interaction.people.all()),
         "channel": interaction.channel,
         "initiated_by": interaction.initiated_by,
         "size": interaction.size,
@@ -252,7 +256,9 @@ def edit_interaction(request: HttpRequest, pk: int) -> HttpResponse:
         "awaiting_reply": interaction.awaiting_reply,
         "note": interaction.note,
     }
-    form = InteractionForm(owner, request.POST or None, initial=initial)
+    form = InteractionForm(
+        owner, request.POST or None, initial=initial, already=[p.pk for p in initial["people"]]
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         people = list(data.pop("people"))
@@ -288,7 +294,7 @@ def delete_interaction(request: HttpRequest, pk: int) -> HttpResponse:
 @onboarded_required
 @require_POST
 def undo_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    interaction = _get_interaction_for_user(request, pk)
+    interaction = _get_interaction_for_user(request, pk, deleted=True)
     if actions.do_undo_delete(interaction):
         messages.success(request, _("It's back."))
     else:

@@ -84,3 +84,10 @@ def test_the_docs_page_loads_nothing_from_elsewhere(client: Client) -> None:
     html = client.get("/api/v1/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower()
+
+
+@pytest.mark.django_db
+def test_an_unknown_api_address_answers_with_an_error_object(client: Client) -> None:
+    r = client.get("/api/v1/no-such-thing")
+    assert r.status_code == 404
+    assert r.json()["code"] == "not_found"

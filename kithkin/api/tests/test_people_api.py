@@ -357,8 +357,8 @@ def test_a_read_only_token_can_read_but_not_write(client: Client, alice: User) -
         client.delete(f"/api/v1/people/{sam.pk}", headers=auth),
     ]
     for r in writes:
-        assert r.status_code == 401
-        assert r.json()["code"] == "unauthorized"
+        assert r.status_code == 403
+        assert r.json()["code"] == "forbidden"
     assert _snapshot() == before
 
 
@@ -388,11 +388,11 @@ def test_the_api_ring_names_are_the_models(client: Client) -> None:
 def test_the_openapi_schema_describes_the_people_endpoints(client: Client) -> None:
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     expected = {
-        "/api/v1/people": {"get": {"200", "401", "422"}, "post": {"201", "401", "422"}},
+        "/api/v1/people": {"get": {"200", "401", "422"}, "post": {"201", "401", "403", "422"}},
         "/api/v1/people/{id}": {
             "get": {"200", "401", "404", "422"},
-            "patch": {"200", "401", "404", "422"},
-            "delete": {"204", "401", "404", "422"},
+            "patch": {"200", "401", "403", "404", "422"},
+            "delete": {"204", "401", "403", "404", "422"},
         },
     }
     for path, methods in expected.items():

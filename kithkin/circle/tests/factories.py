@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.utils import timezone
 
@@ -16,11 +16,6 @@ def person(owner: User, name: str, ring: int = Ring.WIDER, **extra: object) -> P
 
 
 def contact(owner: User, people: list[Person], days_ago: float = 0, **extra: object) -> Interaction:
-    when: datetime = timezone.now() - timedelta(days=days_ago)
-    return actions.do_log_interaction(
-        owner,
-        people,
-        channel=str(extra.pop("channel", "text")),
-        happened_at=when,
-        **extra,  # type: ignore[arg-type]
-    )
+    extra.setdefault("happened_at", timezone.now() - timedelta(days=days_ago))
+    extra.setdefault("channel", "text")
+    return actions.do_log_interaction(owner, people, **extra)  # type: ignore[arg-type]

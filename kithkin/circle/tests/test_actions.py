@@ -48,9 +48,26 @@ def test_a_reply_is_owed_until_answered(alice: User) -> None:
     # A note to self about something older doesn't answer them.
     contact(alice, [sam], days_ago=5, initiated_by="me")
     assert _fresh(sam).reply_owed_since == incoming.happened_at
-    contact(alice, [sam], days_ago=0, initiated_by="me")
+    answer = contact(alice, [sam], days_ago=0, initiated_by="me")
     assert _fresh(sam).reply_owed_since is None
-    assert not Interaction.objects.get(pk=incoming.pk).awaiting_reply
+    assert not Interaction.objects.get(pk=incoming.pk).is_waiting
+
+    # Taking the answer back makes the reply owed again; undo answers it again.
+    actions.do_delete_interaction(answer)
+    assert _fresh(sam).reply_owed_since == incoming.happened_at
+    actions.do_undo_delete(Interaction.objects.get(pk=answer.pk))
+    assert _fresh(sam).reply_owed_since is None
+    # So does changing the answer into something they started.
+    actions.do_update_interaction(Interaction.objects.get(pk=answer.pk), initiated_by="them")
+    assert _fresh(sam).reply_owed_since == incoming.happened_at
+
+
+def test_their_message_answers_mine(alice: User) -> None:
+    sam = person(alice, "Sam")
+    mine = contact(alice, [sam], days_ago=2, initiated_by="me", awaiting_reply=True)
+    assert Interaction.objects.get(pk=mine.pk).is_waiting
+    theirs = contact(alice, [sam], days_ago=1, initiated_by="them")
+    assert Interaction.objects.get(pk=mine.pk).answered_by_id == theirs.pk
 
 
 def test_rhythm_and_pauses_move_the_due_date(alice: User) -> None:
