@@ -1,0 +1,1 @@
+"""Benchmarks for Kithkin's circle: `make bench` (see bench/README.md)."""
