@@ -1,10 +1,13 @@
 from django.urls import path
 
-from kithkin.circle import views
+from kithkin.circle import imports, views
 
 urlpatterns = [
     path("people/", views.circle, name="people"),
     path("people/new/", views.add_person, name="add_person"),
+    path("people/import/", imports.upload, name="import_contacts"),
+    path("people/import/<int:pk>/", imports.preview, name="import_preview"),
+    path("people/export.vcf", imports.export_vcf, name="export_contacts"),
     path("people/<int:pk>/", views.person, name="person"),
     path("people/<int:pk>/edit/", views.edit_person, name="edit_person"),
     path("people/<int:pk>/archive/", views.archive_person, name="archive_person"),

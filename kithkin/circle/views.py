@@ -4,7 +4,9 @@ from itertools import groupby
 from typing import cast
 
 from django.contrib import messages
-from django.db.models import Q
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import Lower, RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -59,48 +61,101 @@ def _next_url(request: HttpRequest, default: str) -> str:
     return default
 
 
+# The circle page shows this many people per ring; the rest are a tap away.
+RING_PREVIEW = 12
+DRIFTING_PREVIEW = 8
+PAGE_SIZE = 100
+LIST_FIELDS = [
+    "pk",
+    "name",
+    "nickname",
+    "ring",
+    "last_contact_at",
+    "next_due_at",
+    "reply_owed_since",
+]
+
+
 @onboarded_required
 def circle(request: HttpRequest) -> HttpResponse:
-    """People by ring, replies owed first; search and filters in the query string."""
+    """People by ring, replies owed first; search and filters in the query string.
+
+    Without filters this is an overview of fixed size (a few people per ring, the
+    replies owed and who it has been a while with), so it stays quick with
+    thousands of people; a filter lists every match, a page at a time.
+    """
     owner = _owner(request)
+    now = timezone.now()
     q = request.GET.get("q", "").strip()
     ring = RING_BY_SLUG.get(request.GET.get("ring", ""))
     interest = request.GET.get("interest", "").strip()
+    drifting = request.GET.get("drifting") == "1"
     archived = request.GET.get("archived") == "1"
 
-    people = Person.objects.filter(owner=owner, archived_at__isnull=not archived)
-    if q:
-        people = people.filter(
-            Q(name__icontains=q) | Q(nickname__icontains=q) | Q(how_known__icontains=q)
-        )
-    if ring is not None:
-        people = people.filter(ring=ring)
-    found = list(people.order_by("ring", "name"))
-    all_interests = sorted({i for p in found for i in p.interests}, key=str.casefold)
-    if interest:
-        # Interests are a short JSON list per person; filtering them here works the
-        # same on SQLite and PostgreSQL and keeps this page at one query.
-        found = [p for p in found if interest.casefold() in (i.casefold() for i in p.interests)]
-
-    owed = sorted(
-        (p for p in found if p.reply_owed_since is not None),
-        key=lambda p: p.reply_owed_since or timezone.now(),
-    )
-    rings = [(Ring(r).label, list(members)) for r, members in groupby(found, key=lambda p: p.ring)]
-    ctx = {
-        "owed": owed,
-        "rings": rings,
-        "now": timezone.now(),
+    base = Person.objects.filter(owner=owner, archived_at__isnull=not archived)
+    ctx: dict[str, object] = {
+        "now": now,
         "q": q,
-        "ring": RING_SLUGS.get(ring, "") if ring else "",
+        "ring": RING_SLUGS[ring] if ring else "",
         "ring_choices": [(RING_SLUGS[r], r.label) for r in Ring],
         "interest": interest,
-        "interests": all_interests,
+        "drifting": drifting,
         "archived": archived,
-        "filtered": bool(q or ring or interest),
-        "count": len(found),
+        "filtered": bool(q or ring or interest or drifting),
     }
+    if ctx["filtered"] or archived:
+        people = base
+        if q:
+            people = people.filter(
+                Q(name__icontains=q) | Q(nickname__icontains=q) | Q(how_known__icontains=q)
+            )
+        if ring is not None:
+            people = people.filter(ring=ring)
+        if interest:
+            people = people.filter(interests__icontains=interest)
+        if drifting:
+            people = people.filter(next_due_at__lte=now)
+        page = Paginator(people.order_by("ring", "name", "pk").only(*LIST_FIELDS), PAGE_SIZE)
+        found = list(page.get_page(request.GET.get("page")))
+        if interest:
+            # icontains found candidates; keep exact (case-insensitive) interests.
+            wanted = interest.casefold()
+            found = [p for p in found if wanted in (i.casefold() for i in p.interests)]
+        ctx["page"] = page.get_page(request.GET.get("page"))
+        ctx["rings"] = _by_ring(found)
+        return render(request, "circle/people.html", ctx)
+
+    counts = {
+        row["ring"]: row
+        for row in base.values("ring").annotate(
+            n=Count("pk"), due=Count("pk", filter=Q(next_due_at__lte=now))
+        )
+    }
+    preview = base.annotate(
+        rank=Window(RowNumber(), partition_by=F("ring"), order_by=[Lower("name"), "pk"])
+    ).filter(rank__lte=RING_PREVIEW)
+    ctx["owed"] = list(
+        base.filter(reply_owed_since__isnull=False).order_by("reply_owed_since").only(*LIST_FIELDS)
+    )
+    ctx["drifters"] = list(
+        base.filter(next_due_at__lte=now, reply_owed_since__isnull=True)
+        .order_by("next_due_at")
+        .only(*LIST_FIELDS)[:DRIFTING_PREVIEW]
+    )
+    ctx["drifting_count"] = sum(row["due"] for row in counts.values())
+    ctx["rings"] = [
+        (label, members, counts[r]["n"], RING_SLUGS[Ring(r)])
+        for label, members, r in _by_ring(list(preview.order_by("ring", Lower("name"), "pk")))
+    ]
+    ctx["total"] = sum(row["n"] for row in counts.values())
     return render(request, "circle/people.html", ctx)
+
+
+def _by_ring(people: list[Person]) -> list[tuple[str, list[Person], int]]:
+    return [
+        (str(Ring(r).label), list(members), r)
+        for r, members in groupby(people, key=lambda p: p.ring)
+    ]
 
 
 @onboarded_required
@@ -246,8 +301,9 @@ def log_interaction(request: HttpRequest) -> HttpResponse:
 def edit_interaction(request: HttpRequest, pk: int) -> HttpResponse:
     owner = _owner(request)
     interaction = _get_interaction_for_user(request, pk)
+    people = list(interaction.people.all())
     initial = {
-        "people": list(interaction.people.all()),
+        "people": people,
         "channel": interaction.channel,
         "initiated_by": interaction.initiated_by,
         "size": interaction.size,
@@ -257,7 +313,7 @@ def edit_interaction(request: HttpRequest, pk: int) -> HttpResponse:
         "note": interaction.note,
     }
     form = InteractionForm(
-        owner, request.POST or None, initial=initial, already=[p.pk for p in initial["people"]]
+        owner, request.POST or None, initial=initial, already=[p.pk for p in people]
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

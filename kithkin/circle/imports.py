@@ -1,0 +1,157 @@
+"""Contacts in and out: upload a vCard file, see what it will do, confirm; export.
+
+The uploaded text is stored as a ContactImport until the person confirms, so
+what is imported is exactly the file the preview was made from.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from typing import Any, cast
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from kithkin.accounts.decorators import onboarded_required
+from kithkin.accounts.models import User
+from kithkin.circle import vcard
+from kithkin.circle.models import ContactImport, Person, Ring
+
+# Uploads nobody confirmed are cleared on the owner's next upload.
+STALE_AFTER = timedelta(days=1)
+
+
+def _owner(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _get_import_for_user(request: HttpRequest, pk: int) -> ContactImport:
+    return get_object_or_404(
+        ContactImport.objects.select_related("owner"), pk=pk, owner=_owner(request)
+    )
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Contacts file"),
+        help_text=gettext_lazy("A vCard file (it usually ends in .vcf), up to 5 MB."),
+        error_messages={
+            "required": gettext_lazy("Choose a file first."),
+            "empty": gettext_lazy("That file is empty. Try exporting your contacts again?"),
+        },
+        widget=forms.ClearableFileInput(attrs={"accept": ".vcf,.vcard,text/vcard,text/x-vcard"}),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > vcard.MAX_BYTES:
+            raise ValidationError(
+                _("That file is larger than 5 MB. Could you export fewer contacts at a time?")
+            )
+        text = vcard.decode_file(upload.read())
+        count = len(vcard.split_cards(text))
+        if count == 0:
+            raise ValidationError(
+                _(
+                    "That doesn't look like a contacts file. Kithkin reads vCard files "
+                    "(ending in .vcf), which phones, Google, Apple and Outlook can export."
+                )
+            )
+        if count > vcard.MAX_CARDS:
+            raise ValidationError(
+                _(
+                    "That file has more than %(max)s contacts. Could you split it into "
+                    "smaller files?"
+                )
+                % {"max": number_format(vcard.MAX_CARDS, force_grouping=True)}
+            )
+        self.cleaned_data["text"] = text
+        return upload
+
+
+@onboarded_required
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    owner = _owner(request)
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    if request.method == "POST" and form.is_valid():
+        ContactImport.objects.filter(
+            owner=owner, created_at__lt=timezone.now() - STALE_AFTER
+        ).delete()
+        pending = ContactImport.objects.create(
+            owner=owner,
+            filename=os.path.basename(form.cleaned_data["file"].name or "")[:255],
+            payload=form.cleaned_data["text"],
+        )
+        return redirect("import_preview", pending.pk)
+    return render(request, "circle/import_upload.html", {"form": form})
+
+
+def _ring(value: str | None) -> int:
+    try:
+        ring = int(value or "")
+    except ValueError:
+        return Ring.WIDER
+    return ring if ring in Ring.values else Ring.WIDER
+
+
+@onboarded_required
+@require_http_methods(["GET", "POST"])
+def preview(request: HttpRequest, pk: int) -> HttpResponse:
+    pending = _get_import_for_user(request, pk)
+    if request.method == "POST" and "cancel" in request.POST:
+        pending.delete()
+        messages.info(request, _("No problem, nothing was imported."))
+        return redirect("people")
+    if request.method == "POST":
+        try:
+            plan = vcard.do_import_contacts(pending, _ring(request.POST.get("ring")))
+        except DatabaseError:
+            messages.error(
+                request,
+                _("Something went wrong, so nothing was imported. Please try again."),
+            )
+            return redirect("import_preview", pending.pk)
+        if plan is None:
+            messages.info(request, _("That file was already imported."))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Import done. New: %(created)d · Updated: %(merged)d · "
+                    "Already here: %(skipped)d · Left out: %(bad)d."
+                )
+                % {
+                    "created": plan.created,
+                    "merged": plan.merged,
+                    "skipped": plan.skipped,
+                    "bad": plan.bad,
+                },
+            )
+        return redirect("people")
+    ctx = {
+        "pending": pending,
+        "plan": vcard.build_plan(pending),
+        "ring_choices": Ring.choices,
+        "default_ring": Ring.WIDER,
+    }
+    return render(request, "circle/import_preview.html", ctx)
+
+
+@onboarded_required
+@require_GET
+def export_vcf(request: HttpRequest) -> HttpResponse:
+    people = Person.objects.filter(owner=_owner(request)).active().order_by("name", "pk")
+    response = HttpResponse(vcard.export_vcards(people), content_type="text/vcard; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="kithkin-people.vcf"'
+    return response
