@@ -271,7 +271,9 @@ def generate_circle(
         for chunk in _chunks(plan, BATCH):
             saved = Interaction.objects.bulk_create([i for i, _ in chunk], batch_size=BATCH)
             ips = [
-                InteractionPerson(owner_id=owner.pk, interaction_id=i.pk, person_id=pid)
+                InteractionPerson(
+                    owner_id=owner.pk, interaction_id=i.pk, person_id=pid, happened_at=i.happened_at
+                )
                 for i, (_, who) in zip(saved, chunk, strict=True)
                 for pid in who
             ]

@@ -225,6 +225,10 @@ class InteractionPerson(models.Model):
     owner = models.ForeignKey(User, models.CASCADE, related_name="+")
     interaction = models.ForeignKey(Interaction, models.CASCADE)
     person = models.ForeignKey(Person, models.CASCADE)
+    # A copy of interaction.happened_at (kept equal by circle.actions), so that a
+    # person's timeline is one index range scan, newest first, however many
+    # contacts the owner has with everyone else.
+    happened_at = models.DateTimeField()
 
     class Meta:
         constraints = [
@@ -233,8 +237,9 @@ class InteractionPerson(models.Model):
             )
         ]
         indexes = [
-            # A person's timeline and their last contact (circle.actions.refresh_people).
-            models.Index(fields=["person", "interaction"], name="interaction_person_by_person"),
+            # A person's timeline (circle.views.person) and their last contact
+            # (circle.actions.refresh_people).
+            models.Index(fields=["person", "-happened_at"], name="interaction_person_timeline"),
         ]
 
     def __str__(self) -> str:

@@ -31,11 +31,12 @@ from kithkin.circle.models import (
     Channel,
     ImportantDate,
     Interaction,
+    InteractionPerson,
     Person,
     Ring,
 )
 
-TIMELINE_LENGTH = 50
+TIMELINE_LENGTH = 20
 
 
 def _owner(request: HttpRequest) -> User:
@@ -158,17 +159,36 @@ def _by_ring(people: list[Person]) -> list[tuple[str, list[Person], int]]:
     ]
 
 
+TIMELINE_MORE = 200
+
+
 @onboarded_required
 def person(request: HttpRequest, pk: int) -> HttpResponse:
     someone = _get_person_for_user(request, pk)
-    timeline = list(
-        Interaction.objects.live()
-        .filter(owner=someone.owner, interactionperson__person=someone)
-        .prefetch_related("people")[:TIMELINE_LENGTH]
+    more = request.GET.get("more") == "1"
+    limit = TIMELINE_MORE if more else TIMELINE_LENGTH
+    # Walk this person's rows of the join table newest first (an index range
+    # scan), rather than the owner's whole history looking for this person.
+    links = list(
+        InteractionPerson.objects.filter(
+            person=someone, owner=someone.owner, interaction__deleted_at__isnull=True
+        )
+        .select_related("interaction")
+        .order_by("-happened_at", "-interaction_id")[: limit + 1]
     )
+    has_more = len(links) > limit
+    timeline = [link.interaction for link in links[:limit]]
+    together = dict(
+        InteractionPerson.objects.filter(interaction__in=timeline)
+        .values_list("interaction")
+        .annotate(n=Count("pk"))
+    )
+    for i in timeline:
+        i.others = together.get(i.pk, 1) - 1  # type: ignore[attr-defined]
     ctx = {
         "person": someone,
         "timeline": timeline,
+        "has_more": has_more and not more,
         "dates": list(someone.dates.all()),
         "prompts": prompts.for_person(someone.pk, someone.interests, timezone.localdate()),
         "quick_channels": Channel.choices,

@@ -21,7 +21,9 @@ def _give_data(user: User) -> None:
     Invite.objects.create_invite(user)
     sam = Person.objects.create(owner=user, name="Sam")
     call = Interaction.objects.create(owner=user, channel="call")
-    InteractionPerson.objects.create(owner=user, interaction=call, person=sam)
+    InteractionPerson.objects.create(
+        owner=user, interaction=call, person=sam, happened_at=call.happened_at
+    )
     ImportantDate.objects.create(owner=user, person=sam, label="Name day", month=5, day=3)
     ContactImport.objects.create(owner=user, payload="BEGIN:VCARD")
 

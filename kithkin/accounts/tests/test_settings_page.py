@@ -80,7 +80,9 @@ def test_the_export_holds_everything_the_person_owns(
         Invite.objects.create_invite(user)
         sam = Person.objects.create(owner=user, name=f"Sam of {user.username}")
         call = Interaction.objects.create(owner=user, channel="call", note="long chat")
-        InteractionPerson.objects.create(owner=user, interaction=call, person=sam)
+        InteractionPerson.objects.create(
+            owner=user, interaction=call, person=sam, happened_at=call.happened_at
+        )
         ImportantDate.objects.create(owner=user, person=sam, label="Name day", month=5, day=3)
         ContactImport.objects.create(owner=user, payload="BEGIN:VCARD")
     ImportantDate.objects.create(owner=user, person=sam, label="Name day", month=5, day=3)

@@ -131,3 +131,14 @@ def test_refreshing_many_people_takes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(3):
         actions.refresh_people(alice, [p.pk for p in people])
     assert not Person.objects.filter(owner=alice, next_due_at__isnull=True).exists()
+
+
+def test_the_timeline_copy_of_the_time_follows_edits(alice: User) -> None:
+    from kithkin.circle.models import InteractionPerson
+
+    sam, ana = person(alice, "Sam"), person(alice, "Ana")
+    i = contact(alice, [sam, ana], days_ago=1)
+    earlier = i.happened_at - timedelta(days=5)
+    actions.do_update_interaction(i, happened_at=earlier)
+    assert set(InteractionPerson.objects.values_list("happened_at", flat=True)) == {earlier}
+    assert _fresh(sam).last_contact_at == earlier

@@ -342,3 +342,18 @@ def test_important_dates_can_be_added_and_removed(
     assert charlie_client.post(delete).status_code == 404
     alice_client.post(delete)
     assert not ImportantDate.objects.exists()
+
+
+def test_a_long_history_shows_the_newest_first_and_more_on_request(
+    alice_client: Client, alice: User
+) -> None:
+    sam = person(alice, "Sam")
+    for n in range(25):
+        contact(alice, [sam], days_ago=n, note=f"contact number {n}")
+    url = reverse("person", args=[sam.pk])
+    html = _html(alice_client, url)
+    assert "contact number 0<" in html and "contact number 19<" in html
+    assert "contact number 20<" not in html
+    assert "Show older contacts" in html
+    html = _html(alice_client, url + "?more=1")
+    assert "contact number 24<" in html and "Show older contacts" not in html

@@ -79,7 +79,12 @@ class Command(BaseCommand):
             for h in history
         )
         InteractionPerson.objects.bulk_create(
-            InteractionPerson(owner=user, interaction=interaction, person=people[index])
+            InteractionPerson(
+                owner=user,
+                interaction=interaction,
+                person=people[index],
+                happened_at=interaction.happened_at,
+            )
             for interaction, h in zip(interactions, history, strict=True)
             for index in h.people
         )
