@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Max, Min, Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from kithkin.accounts.models import User
@@ -18,46 +18,57 @@ UNDO_WINDOW = timedelta(minutes=10)
 STORED_FIELDS = ["last_contact_at", "reply_owed_since", "next_due_at"]
 
 
+def waiting_since(awaiting: Iterable[datetime], answered_up_to: datetime | None) -> datetime | None:
+    """The oldest message still waiting for an answer: one marked as waiting that
+    came after the latest contact in the other direction."""
+    later = [when for when in awaiting if answered_up_to is None or when > answered_up_to]
+    return min(later, default=None)
+
+
+@transaction.atomic
 def refresh_people(owner: User, person_ids: Iterable[int]) -> None:
     """Recompute the stored last contact, reply owed and next due time.
 
-    1. One aggregate query over the live interactions of these people.
-    2. Any contact, in either direction, counts as the last contact.
-    3. A reply is owed from the oldest unanswered contact they started.
-    4. Next due counts the cadence from the last contact (or from when they were
-       added), in the owner's time zone, after any "give space" date.
+    1. Lock the people's rows, so two contacts logged at once can't each write
+       a result that misses the other.
+    2. One aggregate query over their live contacts: the latest in either
+       direction (any contact counts) and the latest I started.
+    3. A reply is owed since their oldest message marked "awaiting my reply"
+       that came after my latest contact with them. Derived afresh every time,
+       so back-dating, editing, deleting and undoing all give the right answer.
+    4. Next due counts the cadence (never faster than their pace) from the last
+       contact, or from when they were added, in the owner's time zone, after
+       any "give space" date.
     5. Write only the rows whose values changed.
     """
-    ids = set(person_ids)
+    ids = sorted(set(person_ids))
     if not ids:
         return
+    people = list(Person.objects.select_for_update().filter(owner=owner, pk__in=ids).order_by("pk"))
+    live = InteractionPerson.objects.filter(
+        owner=owner, person_id__in=ids, interaction__deleted_at__isnull=True
+    )
     stats = {
         row["person_id"]: row
-        for row in InteractionPerson.objects.filter(
-            owner=owner, person_id__in=ids, interaction__deleted_at__isnull=True
-        )
-        .values("person_id")
-        .annotate(
+        for row in live.values("person_id").annotate(
             last=Max("happened_at"),
-            owed=Min(
-                "interaction__happened_at",
-                filter=Q(
-                    interaction__initiated_by=Initiator.THEM,
-                    interaction__awaiting_reply=True,
-                    interaction__answered_by__isnull=True,
-                ),
-            ),
+            last_mine=Max("happened_at", filter=Q(interaction__initiated_by=Initiator.ME)),
         )
     }
+    awaiting: dict[int, list[datetime]] = {}
+    for person_id, when in live.filter(
+        interaction__initiated_by=Initiator.THEM, interaction__awaiting_reply=True
+    ).values_list("person_id", "happened_at"):
+        awaiting.setdefault(person_id, []).append(when)
+
     changed = []
-    for person in Person.objects.filter(owner=owner, pk__in=ids):
+    for person in people:
         row = stats.get(person.pk, {})
-        last = row.get("last")
         values = {
-            "last_contact_at": last,
-            "reply_owed_since": row.get("owed"),
+            "last_contact_at": row.get("last"),
+            "reply_owed_since": waiting_since(awaiting.get(person.pk, []), row.get("last_mine")),
             "next_due_at": cadence.next_due(
-                last or person.created_at,
+                row.get("last") or person.created_at,
                 person.effective_cadence_days,
                 owner.zone,
                 person.paused_until,
@@ -93,38 +104,15 @@ def do_set_archived(person: Person, archived: bool) -> None:
     person.save(update_fields=["archived_at", "updated_at"])
 
 
+def refresh_everyone(owner: User) -> None:
+    """After a change that moves every due time, such as a new time zone."""
+    refresh_people(owner, Person.objects.filter(owner=owner).values_list("pk", flat=True))
+
+
 def _check_people(owner: User, people: Sequence[Person]) -> None:
     # Callers look people up through the owner already; this guards the invariant.
     if any(p.owner_id != owner.pk for p in people):
         raise PermissionError("people must belong to the owner")
-
-
-def _answer_earlier(interaction: Interaction, people: Sequence[Person]) -> None:
-    """A contact answers what the other side sent before it, with the same people:
-    reaching out answers their message, and their message answers mine."""
-    if not people:
-        return
-    other = Initiator.THEM if interaction.initiated_by == Initiator.ME else Initiator.ME
-    Interaction.objects.live().filter(
-        owner=interaction.owner,
-        initiated_by=other,
-        awaiting_reply=True,
-        answered_by__isnull=True,
-        happened_at__lte=interaction.happened_at,
-        interactionperson__person__in=people,
-    ).exclude(pk=interaction.pk).update(answered_by=interaction, updated_at=timezone.now())
-
-
-def _unanswer(interaction: Interaction) -> set[int]:
-    """Undo what `interaction` answered; return the people whose state changes."""
-    answered = Interaction.objects.filter(answered_by=interaction)
-    people = set(
-        InteractionPerson.objects.filter(interaction__in=answered).values_list(
-            "person_id", flat=True
-        )
-    )
-    answered.update(answered_by=None, updated_at=timezone.now())
-    return people
 
 
 @transaction.atomic
@@ -157,7 +145,6 @@ def do_log_interaction(
         )
         for p in people
     )
-    _answer_earlier(interaction, people)
     refresh_people(owner, [p.pk for p in people])
     return interaction
 
@@ -169,7 +156,6 @@ def do_update_interaction(
     """Change fields and, if given, who took part; refresh everyone affected."""
     owner = interaction.owner
     before = set(interaction.people.values_list("pk", flat=True))
-    touched = _unanswer(interaction)
     for field, value in changes.items():
         setattr(interaction, field, value)
     interaction.save()
@@ -190,8 +176,7 @@ def do_update_interaction(
             for p in people
             if p.pk not in before
         )
-    _answer_earlier(interaction, list(Person.objects.filter(owner=owner, pk__in=after)))
-    refresh_people(owner, before | after | touched)
+    refresh_people(owner, before | after)
     return interaction
 
 
@@ -204,12 +189,9 @@ def do_delete_interaction(interaction: Interaction) -> None:
     """
     now = timezone.now()
     Interaction.objects.filter(owner=interaction.owner, deleted_at__lt=now - UNDO_WINDOW).delete()
-    touched = _unanswer(interaction)
     interaction.deleted_at = now
     interaction.save(update_fields=["deleted_at", "updated_at"])
-    refresh_people(
-        interaction.owner, touched | set(interaction.people.values_list("pk", flat=True))
-    )
+    refresh_people(interaction.owner, interaction.people.values_list("pk", flat=True))
 
 
 @transaction.atomic
@@ -221,7 +203,5 @@ def do_undo_delete(interaction: Interaction) -> bool:
         return False
     interaction.deleted_at = None
     interaction.save(update_fields=["deleted_at", "updated_at"])
-    people = list(interaction.people.all())
-    _answer_earlier(interaction, people)
-    refresh_people(interaction.owner, [p.pk for p in people])
+    refresh_people(interaction.owner, interaction.people.values_list("pk", flat=True))
     return True

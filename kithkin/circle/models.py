@@ -139,7 +139,9 @@ class Person(models.Model):
 
     @property
     def effective_cadence_days(self) -> int:
-        return self.cadence_days or DEFAULT_CADENCE_DAYS[Ring(self.ring)]
+        """Their rhythm, and never more often than the pace they asked for."""
+        days = self.cadence_days or DEFAULT_CADENCE_DAYS[Ring(self.ring)]
+        return max(days, self.min_days_between or 0)
 
     @property
     def ring_slug(self) -> str:
@@ -189,12 +191,6 @@ class Interaction(models.Model):
     )
     # Initiated by them: a reply is owed. Initiated by me: waiting for theirs.
     awaiting_reply = models.BooleanField(_("waiting for a reply"), default=False)
-    # The later contact in the other direction that answered this one. Kept as a
-    # link, not by clearing awaiting_reply, so deleting or changing that answer
-    # makes the reply owed again (circle.actions).
-    answered_by = models.ForeignKey(
-        "self", models.SET_NULL, null=True, blank=True, related_name="answers"
-    )
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -212,11 +208,6 @@ class Interaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} on {self.happened_at:%Y-%m-%d}"
-
-    @property
-    def is_waiting(self) -> bool:
-        """Still waiting for a reply: theirs to me, or mine to them."""
-        return self.awaiting_reply and self.answered_by_id is None
 
 
 class InteractionPerson(models.Model):

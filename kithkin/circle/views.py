@@ -5,7 +5,7 @@ from typing import cast
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, F, Max, Q, Window
 from django.db.models.functions import Lower, RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,6 +30,7 @@ from kithkin.circle.models import (
     RING_SLUGS,
     Channel,
     ImportantDate,
+    Initiator,
     Interaction,
     InteractionPerson,
     Person,
@@ -183,8 +184,19 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         .values_list("interaction")
         .annotate(n=Count("pk"))
     )
+    latest = InteractionPerson.objects.filter(
+        person=someone, interaction__deleted_at__isnull=True
+    ).aggregate(
+        me=Max("happened_at", filter=Q(interaction__initiated_by=Initiator.ME)),
+        them=Max("happened_at", filter=Q(interaction__initiated_by=Initiator.THEM)),
+    )
     for i in timeline:
         i.others = together.get(i.pk, 1) - 1  # type: ignore[attr-defined]
+        # Still waiting: nothing has come back the other way since.
+        answered_up_to = latest["me" if i.initiated_by == Initiator.THEM else "them"]
+        i.waiting = i.awaiting_reply and (  # type: ignore[attr-defined]
+            answered_up_to is None or i.happened_at > answered_up_to
+        )
     ctx = {
         "person": someone,
         "timeline": timeline,

@@ -45,29 +45,54 @@ def test_a_reply_is_owed_until_answered(alice: User) -> None:
     sam = person(alice, "Sam")
     incoming = contact(alice, [sam], days_ago=2, initiated_by="them", awaiting_reply=True)
     assert _fresh(sam).reply_owed_since == incoming.happened_at
-    # A note to self about something older doesn't answer them.
+    # Something of mine from before their message doesn't answer it.
     contact(alice, [sam], days_ago=5, initiated_by="me")
     assert _fresh(sam).reply_owed_since == incoming.happened_at
     answer = contact(alice, [sam], days_ago=0, initiated_by="me")
     assert _fresh(sam).reply_owed_since is None
-    assert not Interaction.objects.get(pk=incoming.pk).is_waiting
 
     # Taking the answer back makes the reply owed again; undo answers it again.
     actions.do_delete_interaction(answer)
     assert _fresh(sam).reply_owed_since == incoming.happened_at
     actions.do_undo_delete(Interaction.objects.get(pk=answer.pk))
     assert _fresh(sam).reply_owed_since is None
-    # So does changing the answer into something they started.
+    # So does turning the answer into something they started.
     actions.do_update_interaction(Interaction.objects.get(pk=answer.pk), initiated_by="them")
     assert _fresh(sam).reply_owed_since == incoming.happened_at
 
 
-def test_their_message_answers_mine(alice: User) -> None:
+def test_reply_owed_follows_every_kind_of_edit(alice: User) -> None:
     sam = person(alice, "Sam")
-    mine = contact(alice, [sam], days_ago=2, initiated_by="me", awaiting_reply=True)
-    assert Interaction.objects.get(pk=mine.pk).is_waiting
-    theirs = contact(alice, [sam], days_ago=1, initiated_by="them")
-    assert Interaction.objects.get(pk=mine.pk).answered_by_id == theirs.pk
+    theirs = contact(alice, [sam], days_ago=3, initiated_by="them", awaiting_reply=True)
+    first = contact(alice, [sam], days_ago=2, initiated_by="me")
+    second = contact(alice, [sam], days_ago=1, initiated_by="me")
+    # Deleting one answer leaves the other.
+    actions.do_delete_interaction(first)
+    assert _fresh(sam).reply_owed_since is None
+    # Their message moved after my replies: owed again.
+    actions.do_update_interaction(theirs, happened_at=timezone.now() - timedelta(hours=1))
+    assert _fresh(sam).reply_owed_since == Interaction.objects.get(pk=theirs.pk).happened_at
+    # Moved back before them: answered.
+    actions.do_update_interaction(theirs, happened_at=second.happened_at - timedelta(days=3))
+    assert _fresh(sam).reply_owed_since is None
+    # An old, answered message marked as waiting later is still answered.
+    actions.do_update_interaction(theirs, awaiting_reply=True)
+    assert _fresh(sam).reply_owed_since is None
+    # Deleting my answer and undoing it brings back exactly the same state.
+    actions.do_delete_interaction(second)
+    assert _fresh(sam).reply_owed_since == Interaction.objects.get(pk=theirs.pk).happened_at
+    actions.do_undo_delete(Interaction.objects.get(pk=second.pk))
+    assert _fresh(sam).reply_owed_since is None
+
+
+def test_a_group_message_answered_to_one_person_is_still_owed_to_the_other(
+    alice: User,
+) -> None:
+    sam, ana = person(alice, "Sam"), person(alice, "Ana")
+    group = contact(alice, [sam, ana], days_ago=2, initiated_by="them", awaiting_reply=True)
+    contact(alice, [sam], days_ago=1, initiated_by="me")
+    assert _fresh(sam).reply_owed_since is None
+    assert _fresh(ana).reply_owed_since == group.happened_at
 
 
 def test_rhythm_and_pauses_move_the_due_date(alice: User) -> None:
@@ -128,7 +153,7 @@ def test_refreshing_many_people_takes_a_fixed_number_of_queries(
     for p in people[:20]:
         contact(alice, [p], days_ago=3)
     Person.objects.filter(owner=alice).update(next_due_at=None)
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(6):
         actions.refresh_people(alice, [p.pk for p in people])
     assert not Person.objects.filter(owner=alice, next_due_at__isnull=True).exists()
 
