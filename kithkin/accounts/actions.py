@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.db import transaction
 from django.db.models import Model
+from django.forms import ModelForm
 from django.utils import timezone
 
 from kithkin.accounts.models import Invite, User
@@ -64,3 +65,14 @@ def do_delete_account(user: User) -> None:
     for log in (AccessAttempt, AccessLog, AccessFailureLog):
         log.objects.filter(username__iexact=user.get_username()).delete()
     user.delete()
+
+
+@transaction.atomic
+def do_update_profile(form: ModelForm[User]) -> User:
+    """Save profile settings; a new time zone moves every "next due" time with it."""
+    user = form.save()
+    if "timezone" in form.changed_data:
+        from kithkin.circle.actions import refresh_everyone
+
+        refresh_everyone(user)
+    return user

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kithkin.accounts.actions import do_create_account, do_delete_account
+from kithkin.accounts.actions import do_create_account, do_delete_account, do_update_profile
 from kithkin.accounts.export import account_export
 from kithkin.accounts.forms import ApiTokenForm, DeleteAccountForm, ProfileForm, SignupForm
 from kithkin.accounts.models import ApiToken, Invite, User
@@ -102,7 +102,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = ProfileForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        do_update_profile(form)
         messages.success(request, _("Saved."))
         return redirect("settings")
     return _render_settings(request, form=form)

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router
 from ninja.errors import ValidationError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from kithkin.accounts.models import User
@@ -20,6 +20,8 @@ from kithkin.api.schemas import (
     InteractionIn,
     InteractionOut,
     InteractionPatch,
+    ObjectId,
+    Pages,
 )
 from kithkin.circle import actions
 from kithkin.circle.models import Interaction, InteractionPerson, Person
@@ -72,7 +74,7 @@ def _people_for_user(owner: User, ids: list[int]) -> list[Person]:
     response={200: list[InteractionOut], 401: ErrorOut, 422: ErrorOut},
     summary="Your contacts, newest first",
 )
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_interactions(
     request: HttpRequest, filters: Query[InteractionFilters]
 ) -> QuerySet[Interaction]:
@@ -112,7 +114,7 @@ def log_interaction(request: HttpRequest, payload: InteractionIn) -> Status[Inte
     response={200: InteractionOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="One contact",
 )
-def get_interaction(request: HttpRequest, id: int) -> Interaction:
+def get_interaction(request: HttpRequest, id: ObjectId) -> Interaction:
     return _get_interaction_for_user(request, id)
 
 
@@ -122,7 +124,9 @@ def get_interaction(request: HttpRequest, id: int) -> Interaction:
     summary="Change a contact",
     description="Only the fields you send change; `people` replaces the whole list.",
 )
-def update_interaction(request: HttpRequest, id: int, payload: InteractionPatch) -> Interaction:
+def update_interaction(
+    request: HttpRequest, id: ObjectId, payload: InteractionPatch
+) -> Interaction:
     owner = _owner(request)
     interaction = _get_interaction_for_user(request, id)
     changes = payload.model_dump(exclude_unset=True)
@@ -140,6 +144,6 @@ def update_interaction(request: HttpRequest, id: int, payload: InteractionPatch)
     summary="Delete a contact",
     description="It stops counting at once; the web app can still undo it for a few minutes.",
 )
-def delete_interaction(request: HttpRequest, id: int) -> Status[None]:
+def delete_interaction(request: HttpRequest, id: ObjectId) -> Status[None]:
     actions.do_delete_interaction(_get_interaction_for_user(request, id))
     return Status(204, None)

@@ -10,12 +10,14 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from kithkin.accounts.models import User
 from kithkin.api.schemas import (
     ErrorOut,
+    ObjectId,
+    Pages,
     PersonFilters,
     PersonIn,
     PersonOut,
@@ -58,7 +60,7 @@ def _apply(person: Person, data: dict[str, Any]) -> None:
     response={200: list[PersonOut], 401: ErrorOut, 422: ErrorOut},
     summary="Your people, by ring and name",
 )
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_people(request: HttpRequest, filters: Query[PersonFilters]) -> QuerySet[Person]:
     people = Person.objects.filter(owner=_owner(request), archived_at__isnull=not filters.archived)
     if filters.ring is not None:
@@ -89,7 +91,7 @@ def create_person(request: HttpRequest, payload: PersonIn) -> Status[Person]:
     response={200: PersonOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="One person",
 )
-def get_person(request: HttpRequest, id: int) -> Person:
+def get_person(request: HttpRequest, id: ObjectId) -> Person:
     return _get_person_for_user(request, id)
 
 
@@ -99,7 +101,7 @@ def get_person(request: HttpRequest, id: int) -> Person:
     summary="Change some of a person's details",
     description="Only the fields you send change. `null` clears the fields that can be empty.",
 )
-def update_person(request: HttpRequest, id: int, payload: PersonPatch) -> Person:
+def update_person(request: HttpRequest, id: ObjectId, payload: PersonPatch) -> Person:
     person = _get_person_for_user(request, id)
     data = payload.model_dump(exclude_unset=True)
     _apply(person, data)
@@ -118,7 +120,7 @@ def update_person(request: HttpRequest, id: int, payload: PersonPatch) -> Person
     description="The contacts you logged with them stay in your history. "
     "To set someone aside instead, PATCH `archived: true`.",
 )
-def delete_person(request: HttpRequest, id: int) -> Status[None]:
+def delete_person(request: HttpRequest, id: ObjectId) -> Status[None]:
     person = _get_person_for_user(request, id)
     # Nothing stored elsewhere depends on them: their interactions stay, with
     # them taken out by the cascade on InteractionPerson.

@@ -7,11 +7,12 @@ than a silent no-op.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Literal, TypeAlias
 
 from django.utils import timezone
-from ninja import Field, Schema
+from ninja import Field, Path, Schema
+from ninja.pagination import PageNumberPagination
 from pydantic import (
     AfterValidator,
     AwareDatetime,
@@ -35,13 +36,37 @@ from kithkin.circle.models import (
     Size,
 )
 
+# The largest id a database column holds; anything bigger can't name a row.
+MAX_ID = 2**63 - 1
+# Dates far outside a life are typos, and some would overflow date arithmetic.
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LONGEST_PAUSE = timedelta(days=3650)
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("Text can't contain the NUL character.")
+    return value
+
+
 RingName = Literal["inner", "close", "wider", "acquaintance"]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Nickname = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
-Notes = Annotated[str, StringConstraints(max_length=20_000)]
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(_no_nul),
+]
+Nickname = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=100), AfterValidator(_no_nul)
+]
+Notes = Annotated[str, StringConstraints(max_length=20_000), AfterValidator(_no_nul)]
+DbId = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
 # Numbers and booleans are strict: "7" or 1 for true is more likely a bug than a wish.
 Days = Annotated[StrictInt, Field(ge=1, le=730)]  # the same range as the person form
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Tag = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    AfterValidator(_no_nul),
+]
 
 
 def _unique(items: list) -> list:
@@ -52,7 +77,7 @@ Tags = Annotated[list[Tag], Field(max_length=100), AfterValidator(_unique)]
 Channels = Annotated[list[Channel], AfterValidator(_unique)]
 HHMM = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", examples=["22:00"])]
 
-BIRTHDAY = re.compile(r"^(?P<year>\d{4}|-)-(?P<month>\d{2})-(?P<day>\d{2})$")
+BIRTHDAY = re.compile(r"^(?P<year>\d{4}|-)-(?P<month>\d{2})-(?P<day>\d{2})\Z")
 # 2000 is a leap year, so 29 February is fine without a year.
 LEAP_YEAR = 2000
 
@@ -96,6 +121,25 @@ def birthday_parts(value: str | None) -> tuple[int | None, int | None, int | Non
 def _not_in_future(value: datetime) -> datetime:
     if value > timezone.now() + FUTURE_SLACK:
         raise ValueError("That's still to come: log it once it has happened.")
+    if value < EARLIEST:
+        raise ValueError("That's before 1900; is the year right?")
+    return value
+
+
+def _reasonable_pause(value: date) -> date:
+    if value > timezone.localdate() + LONGEST_PAUSE:
+        raise ValueError("A pause can last up to ten years.")
+    if value < EARLIEST.date():
+        raise ValueError("That's before 1900; is the year right?")
+    return value
+
+
+PauseDate = Annotated[date, AfterValidator(_reasonable_pause)]
+
+
+def _after_1900(value: datetime) -> datetime:
+    if value < EARLIEST:
+        raise ValueError("That's before 1900; is the year right?")
     return value
 
 
@@ -104,7 +148,7 @@ HappenedAt = Annotated[
     AfterValidator(_not_in_future),
     Field(description="With a time zone offset; at most a few minutes ahead of now."),
 ]
-PersonIds = Annotated[list[StrictInt], Field(max_length=200), AfterValidator(_unique)]
+PersonIds = Annotated[list[DbId], Field(max_length=200), AfterValidator(_unique)]
 
 
 # PATCH: a field left out keeps its value. For fields that can't be empty the
@@ -205,7 +249,7 @@ class PersonIn(Schema):
     interests: Tags = []
     quiet_hours: QuietHours | None = None
     min_days_between: Days | None = None
-    paused_until: date | None = None
+    paused_until: PauseDate | None = None
     notes: Notes = ""
     birthday: Birthday | None = None
     archived: StrictBool = False
@@ -223,7 +267,7 @@ class PersonPatch(Schema):
     interests: Tags | Omitted = None
     quiet_hours: QuietHours | None = None
     min_days_between: Days | None = None
-    paused_until: date | None = None
+    paused_until: PauseDate | None = None
     notes: Notes | Omitted = None
     birthday: Birthday | None = None
     archived: StrictBool | Omitted = None
@@ -294,9 +338,22 @@ class InteractionPatch(Schema):
 
 
 class InteractionFilters(Schema):
-    person: int | None = Field(None, description="Only contacts with this person.")
-    since: AwareDatetime | None = Field(
+    person: int | None = Field(None, ge=1, le=MAX_ID, description="Only contacts with this person.")
+    since: Annotated[AwareDatetime, AfterValidator(_after_1900)] | None = Field(
         None,
         description="Only contacts at or after this, with a time zone offset "
         "(`Z`, or `+` written as `%2B` in the query string).",
     )
+
+
+# Path ids: bounded like database ids, so a huge number is a 422, not an overflow.
+ObjectId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+class Pages(PageNumberPagination):
+    """Page-number pagination with bounds, so a silly page number is a 422, not an
+    arithmetic overflow in the database."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=1_000_000)
+        page_size: int | None = Field(None, ge=1, le=100)

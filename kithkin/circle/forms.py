@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import dates, timezone
 from django.utils.translation import gettext_lazy as _
 
 from kithkin.circle.models import (
@@ -20,8 +19,28 @@ from kithkin.circle.models import (
     Size,
 )
 
-WEEKDAYS = [(i, calendar.day_name[i]) for i in range(7)]
-MONTHS = [("", _("Month"))] + [(str(i), calendar.month_name[i]) for i in range(1, 13)]
+WEEKDAYS = sorted(dates.WEEKDAYS.items())  # 0 = Monday, names translated
+MONTHS = [("", _("Month")), *((str(i), name) for i, name in sorted(dates.MONTHS.items()))]
+
+
+# A database id can't be larger; bigger numbers overflow inside the driver.
+MAX_ID = 2**63 - 1
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LONGEST_PAUSE = timedelta(days=3650)
+
+
+def parse_ids(values: Iterable[str]) -> list[int]:
+    """The values that can be database ids; anything else is dropped."""
+    return [int(v) for v in values if v.isdigit() and 0 < int(v) <= MAX_ID]
+
+
+class PeopleField(forms.ModelMultipleChoiceField):
+    def clean(self, value: Any) -> Any:
+        if any(not str(v).isdigit() or not 0 < int(v) <= MAX_ID for v in value or []):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"] % {"value": "?"}, code="invalid_choice"
+            )
+        return super().clean(value)
 
 
 class ListField(forms.CharField):
@@ -109,6 +128,14 @@ class PersonForm(forms.ModelForm):
         }
         help_texts = {"paused_until": _("No suggestions about them until after this date.")}
 
+    def clean_paused_until(self) -> date | None:
+        value: date | None = self.cleaned_data.get("paused_until")
+        if value is not None and value > timezone.localdate() + LONGEST_PAUSE:
+            raise forms.ValidationError(_("A pause can last up to ten years."))
+        if value is not None and value < EARLIEST.date():
+            raise forms.ValidationError(_("That's before 1900; is the year right?"))
+        return value
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         month, day, year = (data.get(f"birthday_{p}") for p in ("month", "day", "year"))
@@ -130,7 +157,7 @@ class PersonForm(forms.ModelForm):
 
 
 class InteractionForm(forms.Form):
-    people = forms.ModelMultipleChoiceField(
+    people = PeopleField(
         label=_("Who"),
         queryset=Person.objects.none(),
         required=False,
@@ -186,6 +213,8 @@ class InteractionForm(forms.Form):
             return now
         if when > now + FUTURE_SLACK:
             raise forms.ValidationError(_("That's still to come: log it once it has happened."))
+        if when < EARLIEST:
+            raise forms.ValidationError(_("That's before 1900; is the year right?"))
         return when
 
 

@@ -151,7 +151,8 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
 @onboarded_required
 @require_GET
 def export_vcf(request: HttpRequest) -> HttpResponse:
-    people = Person.objects.filter(owner=_owner(request)).active().order_by("name", "pk")
+    # Everyone, set-aside people too: an export is a copy of the whole circle.
+    people = Person.objects.filter(owner=_owner(request)).order_by("name", "pk")
     response = HttpResponse(vcard.export_vcards(people), content_type="text/vcard; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="kithkin-people.vcf"'
     return response

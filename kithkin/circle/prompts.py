@@ -24,8 +24,21 @@ GENERAL = [
 ABOUT_INTEREST = _("How is %(interest)s going these days?")
 
 
-def for_person(person_id: int, interests: list[str], today: date, count: int = 3) -> list[str]:
-    """A few questions, the same all week for one person, different next week."""
+def for_person(
+    person_id: int,
+    interests: list[str],
+    today: date,
+    count: int = 3,
+    avoid: list[str] | None = None,
+) -> list[str]:
+    """A few questions, the same all week for one person, different next week.
+
+    An interest that touches one of their topics to avoid is never asked about.
+    """
+    blocked = [t.casefold() for t in avoid or [] if t.strip()]
+    interests = [
+        i for i in interests if not any(t in i.casefold() or i.casefold() in t for t in blocked)
+    ]
     week = today.isocalendar()
     seed = hashlib.sha256(f"{person_id}:{week.year}:{week.week}".encode()).digest()
     start = seed[0] % len(GENERAL)

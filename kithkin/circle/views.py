@@ -24,6 +24,7 @@ from kithkin.circle.forms import (
     ImportantDateForm,
     InteractionForm,
     PersonForm,
+    parse_ids,
 )
 from kithkin.circle.models import (
     RING_BY_SLUG,
@@ -66,6 +67,7 @@ def _next_url(request: HttpRequest, default: str) -> str:
 # The circle page shows this many people per ring; the rest are a tap away.
 RING_PREVIEW = 12
 DRIFTING_PREVIEW = 8
+OWED_PREVIEW = 20
 PAGE_SIZE = 100
 LIST_FIELDS = [
     "pk",
@@ -92,6 +94,7 @@ def circle(request: HttpRequest) -> HttpResponse:
     ring = RING_BY_SLUG.get(request.GET.get("ring", ""))
     interest = request.GET.get("interest", "").strip()
     drifting = request.GET.get("drifting") == "1"
+    owed_only = request.GET.get("owed") == "1"
     archived = request.GET.get("archived") == "1"
 
     base = Person.objects.filter(owner=owner, archived_at__isnull=not archived)
@@ -103,7 +106,8 @@ def circle(request: HttpRequest) -> HttpResponse:
         "interest": interest,
         "drifting": drifting,
         "archived": archived,
-        "filtered": bool(q or ring or interest or drifting),
+        "owed_only": owed_only,
+        "filtered": bool(q or ring or interest or drifting or owed_only),
     }
     if ctx["filtered"] or archived:
         people = base
@@ -114,17 +118,25 @@ def circle(request: HttpRequest) -> HttpResponse:
         if ring is not None:
             people = people.filter(ring=ring)
         if interest:
-            people = people.filter(interests__icontains=interest)
+            # Matched in Python: SQLite keeps JSON with \u escapes, so a database
+            # text search would never find "café".
+            wanted = interest.casefold()
+            people = people.filter(
+                pk__in=[
+                    pk
+                    for pk, interests in people.values_list("pk", "interests")
+                    if wanted in (i.casefold() for i in interests)
+                ]
+            )
         if drifting:
             people = people.filter(next_due_at__lte=now)
-        page = Paginator(people.order_by("ring", "name", "pk").only(*LIST_FIELDS), PAGE_SIZE)
-        found = list(page.get_page(request.GET.get("page")))
-        if interest:
-            # icontains found candidates; keep exact (case-insensitive) interests.
-            wanted = interest.casefold()
-            found = [p for p in found if wanted in (i.casefold() for i in p.interests)]
-        ctx["page"] = page.get_page(request.GET.get("page"))
-        ctx["rings"] = _by_ring(found)
+        if owed_only:
+            people = people.filter(reply_owed_since__isnull=False)
+        page = Paginator(
+            people.order_by("ring", "name", "pk").only(*LIST_FIELDS), PAGE_SIZE
+        ).get_page(request.GET.get("page"))
+        ctx["page"] = page
+        ctx["rings"] = _by_ring(list(page))
         return render(request, "circle/people.html", ctx)
 
     counts = {
@@ -136,9 +148,10 @@ def circle(request: HttpRequest) -> HttpResponse:
     preview = base.annotate(
         rank=Window(RowNumber(), partition_by=F("ring"), order_by=[Lower("name"), "pk"])
     ).filter(rank__lte=RING_PREVIEW)
-    ctx["owed"] = list(
-        base.filter(reply_owed_since__isnull=False).order_by("reply_owed_since").only(*LIST_FIELDS)
-    )
+    owed = base.filter(reply_owed_since__isnull=False)
+    owed_preview = list(owed.order_by("reply_owed_since").only(*LIST_FIELDS)[:OWED_PREVIEW])
+    ctx["owed"] = owed_preview
+    ctx["owed_count"] = owed.count() if len(owed_preview) == OWED_PREVIEW else len(owed_preview)
     ctx["drifters"] = list(
         base.filter(next_due_at__lte=now, reply_owed_since__isnull=True)
         .order_by("next_due_at")
@@ -202,7 +215,9 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         "timeline": timeline,
         "has_more": has_more and not more,
         "dates": list(someone.dates.all()),
-        "prompts": prompts.for_person(someone.pk, someone.interests, timezone.localdate()),
+        "prompts": prompts.for_person(
+            someone.pk, someone.interests, timezone.localdate(), avoid=someone.topics_to_avoid
+        ),
         "quick_channels": Channel.choices,
         "channel_labels": [Channel(c).label for c in someone.channels if c in Channel.values],
         "quiet_day_names": [WEEKDAYS[d][1] for d in someone.quiet_days if 0 <= d < 7],
@@ -304,9 +319,11 @@ def log_interaction(request: HttpRequest) -> HttpResponse:
     initial: dict[str, object] = {
         "happened_at": timezone.localtime().replace(second=0, microsecond=0)
     }
-    if "person" in request.GET:
-        initial["people"] = Person.objects.filter(owner=owner, pk__in=request.GET.getlist("person"))
-    form = InteractionForm(owner, request.POST or None, initial=initial)
+    chosen = parse_ids(request.GET.getlist("person") or request.POST.getlist("people"))
+    if chosen:
+        initial["people"] = Person.objects.filter(owner=owner, pk__in=chosen)
+    # Someone set aside can still be logged from their own page.
+    form = InteractionForm(owner, request.POST or None, initial=initial, already=chosen)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         interaction = actions.do_log_interaction(
@@ -349,6 +366,8 @@ def edit_interaction(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
+        if not request.POST.get("happened_at"):
+            data["happened_at"] = interaction.happened_at  # left empty: keep the time
         people = list(data.pop("people"))
         actions.do_update_interaction(interaction, people=people, **data)
         messages.success(request, _("Saved."))

@@ -125,3 +125,20 @@ def test_pages_follow_the_persons_language_and_time_zone(alice_client: Client, a
     r = alice_client.get(reverse("settings"))
     assert r["Content-Language"] == "en-gb"
     assert r.context["TIME_ZONE"] == "Europe/London"
+
+
+@pytest.mark.django_db
+def test_a_new_time_zone_moves_every_due_time(alice_client: Client, alice: User) -> None:
+    from zoneinfo import ZoneInfo
+
+    from kithkin.circle import cadence
+    from kithkin.circle.tests.factories import contact, person
+
+    sam = person(alice, "Sam")
+    last = contact(alice, [sam], days_ago=2).happened_at
+    alice_client.post(
+        reverse("settings"),
+        {"email": "", "timezone": "Pacific/Auckland", "locale": "en", "country": ""},
+    )
+    sam.refresh_from_db()
+    assert sam.next_due_at == cadence.next_due(last, 30, ZoneInfo("Pacific/Auckland"))

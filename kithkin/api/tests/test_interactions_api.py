@@ -429,3 +429,34 @@ def test_the_openapi_schema_describes_the_interaction_endpoints(client: Client) 
         "letter",
         "other",
     ]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("get", "/api/v1/interactions/99999999999999999999999", None),
+        ("get", "/api/v1/interactions?person=99999999999999999999999", None),
+        ("get", "/api/v1/interactions?page=99999999999999999999", None),
+        ("get", "/api/v1/interactions?page_size=1000", None),
+        ("get", "/api/v1/interactions?since=0001-01-01T00:00%2B05:00", None),
+        ("post", "/api/v1/interactions", {"channel": "text", "people": [10**30]}),
+        (
+            "post",
+            "/api/v1/interactions",
+            {"channel": "text", "happened_at": "0001-01-01T00:30+05:00"},
+        ),
+        ("post", "/api/v1/interactions", {"channel": "text", "note": "a\x00b"}),
+        ("post", "/api/v1/people", {"name": "Sam", "paused_until": "9999-12-31"}),
+        ("post", "/api/v1/people", {"name": "Sam", "birthday": "1990-04-28\n"}),
+        ("post", "/api/v1/people", {"name": "Sa\x00m"}),
+    ],
+)
+def test_out_of_range_input_is_a_clear_422_and_changes_nothing(
+    client: Client, alice: User, method: str, path: str, body: dict | None
+) -> None:
+    before = _snapshot()
+    auth = _auth(alice)
+    r = client.get(path, headers=auth) if body is None else _send(client, method, path, auth, body)
+    assert r.status_code == 422, r.content
+    assert r.json()["code"] == "invalid"
+    assert _snapshot() == before

@@ -65,8 +65,8 @@ def test_a_pause_waits_until_the_day_after_it(
         ("Europe/London", datetime(2026, 3, 23, 20, 0), 7, datetime(2026, 3, 30, 0, 0)),
         # Fall back in New York (1 November 2026).
         ("America/New_York", datetime(2026, 10, 31, 23, 30), 1, datetime(2026, 11, 1, 0, 0)),
-        # Sunday late evening in Sydney is already Monday in UTC; it counts as Sunday.
-        ("Australia/Sydney", datetime(2026, 11, 22, 23, 30), 7, datetime(2026, 11, 29, 0, 0)),
+        # Sunday morning in Sydney is still Saturday in UTC; it counts as Sunday.
+        ("Australia/Sydney", datetime(2026, 11, 22, 8, 0), 7, datetime(2026, 11, 29, 0, 0)),
         # Where midnight itself is skipped (Santiago, 6 September 2026), 1 a.m. that day.
         ("America/Santiago", datetime(2026, 9, 5, 12, 0), 1, datetime(2026, 9, 6, 1, 0)),
     ],
