@@ -552,7 +552,7 @@ class _Index:
         self.uid: dict[str, Person] = {}
         self.email: dict[str, Person] = {}
         self.phone: dict[str, list[tuple[str, Person]]] = {}
-        self.name: dict[str, Person] = {}
+        self.name: dict[str, list[Person]] = {}
 
     def add(self, person: Person) -> None:
         uids = {person.vcard_uid, person_uid(person) if person.pk else ""}
@@ -567,7 +567,9 @@ class _Index:
                 if all(p is not person or n != phone for n, p in known):
                     known.append((phone, person))
         if key := name_key(person.name):
-            self.name.setdefault(key, person)
+            same_name = self.name.setdefault(key, [])
+            if person not in same_name:
+                same_name.append(person)
 
     def find(self, card: Card) -> Person | None:
         if card.uid and (found := self.uid.get(card.uid.casefold())):
@@ -579,7 +581,26 @@ class _Index:
             for known, person in self.phone.get(phone_key(phone), []):
                 if phones_match(phone, known):
                     return person
-        return self.name.get(name_key(card.name))
+        # A name alone is weak evidence: two John Smiths with different
+        # addresses or numbers are two people.
+        return next(
+            (p for p in self.name.get(name_key(card.name), []) if not _conflicts(card, p)), None
+        )
+
+
+def _conflicts(card: Card, person: Person) -> bool:
+    """True when the card's identifiers say it is someone else than `person`."""
+    if card.uid and person.vcard_uid and card.uid.casefold() != person.vcard_uid.casefold():
+        return True
+    emails = {e.casefold() for e in person.emails if isinstance(e, str)}
+    if card.emails and emails and not emails & {e.casefold() for e in card.emails}:
+        return True
+    phones = [p for p in person.phones if isinstance(p, str)]
+    return bool(
+        card.phones
+        and phones
+        and not any(phones_match(mine, theirs) for mine in card.phones for theirs in phones)
+    )
 
 
 def _new_person(card: Card) -> Person:

@@ -253,6 +253,24 @@ def test_it_finds_duplicates_by_uid_then_email_then_phone_then_name(
     assert step.person is not None and step.person.notes == matched
 
 
+def test_two_people_with_one_name_but_different_details_stay_two() -> None:
+    john = _person("John Smith", emails=["john@work.example"], phones=["07700 900111"])
+    (other,) = _plan(_vcf("FN:John Smith\nEMAIL:jsmith@home.example"), [john]).steps
+    assert other.person is not john and plan_created(other)
+    (other,) = _plan(_vcf("FN:John Smith\nTEL:+1 555 010 4477"), [john]).steps
+    assert other.person is not john and plan_created(other)
+    uid_john = _person("John Smith", vcard_uid="john-1")
+    (other,) = _plan(_vcf("FN:John Smith\nUID:john-2"), [uid_john]).steps
+    assert other.person is not uid_john and plan_created(other)
+    # A card with nothing that conflicts still merges by name.
+    (same,) = _plan(_vcf("FN:John Smith\nNICKNAME:Johnny"), [john]).steps
+    assert same.person is john
+
+
+def plan_created(step: vcard.Step) -> bool:
+    return step.outcome == vcard.Outcome.CREATE
+
+
 @pytest.mark.parametrize(
     "a, b, same",
     [
