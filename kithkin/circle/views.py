@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+from datetime import datetime
 from itertools import groupby
 from typing import cast
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Max, Q, Window
+from django.db.models import Count, F, Q, Window
 from django.db.models.functions import Lower, RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -197,16 +198,29 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         .values_list("interaction")
         .annotate(n=Count("pk"))
     )
-    latest = InteractionPerson.objects.filter(
-        person=someone, interaction__deleted_at__isnull=True
-    ).aggregate(
-        me=Max("happened_at", filter=Q(interaction__initiated_by=Initiator.ME)),
-        them=Max("happened_at", filter=Q(interaction__initiated_by=Initiator.THEM)),
-    )
+    # The newest contact each way: usually already on the page (newest first);
+    # otherwise one indexed look-up for that direction.
+    latest: dict[str, datetime | None] = {}
+    for i in timeline:
+        latest.setdefault(i.initiated_by, i.happened_at)
+    for direction in (Initiator.ME, Initiator.THEM):
+        if direction not in latest:
+            latest[direction] = (
+                InteractionPerson.objects.filter(
+                    person=someone,
+                    interaction__deleted_at__isnull=True,
+                    interaction__initiated_by=direction,
+                )
+                .order_by("-happened_at")
+                .values_list("happened_at", flat=True)
+                .first()
+            )
     for i in timeline:
         i.others = together.get(i.pk, 1) - 1  # type: ignore[attr-defined]
         # Still waiting: nothing has come back the other way since.
-        answered_up_to = latest["me" if i.initiated_by == Initiator.THEM else "them"]
+        answered_up_to = latest[
+            Initiator.ME if i.initiated_by == Initiator.THEM else Initiator.THEM
+        ]
         i.waiting = i.awaiting_reply and (  # type: ignore[attr-defined]
             answered_up_to is None or i.happened_at > answered_up_to
         )

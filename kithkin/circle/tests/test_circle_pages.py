@@ -446,3 +446,17 @@ def test_prompts_never_touch_a_topic_to_avoid(alice_client: Client, alice: User)
             1
         ]
     )
+
+
+def test_the_timeline_shows_waiting_only_until_answered(alice_client: Client, alice: User) -> None:
+    sam = person(alice, "Sam")
+    contact(alice, [sam], days_ago=2, initiated_by="them", awaiting_reply=True, note="their q")
+    url = reverse("person", args=[sam.pk])
+    assert _html(alice_client, url).count("waiting for a reply") == 1
+    # Many newer contacts of theirs push my reply off the first page of the timeline.
+    contact(alice, [sam], days_ago=1, initiated_by="me")
+    for n in range(25):
+        contact(alice, [sam], days_ago=0.5 - n / 100, initiated_by="them")
+    html = _html(alice_client, url + "?more=1")
+    assert "their q" in html
+    assert "waiting for a reply" not in html.split("Your contacts")[1]
