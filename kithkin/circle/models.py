@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import models
 from django.db.models import Q
@@ -144,6 +144,13 @@ class Person(models.Model):
         return max(days, self.min_days_between or 0)
 
     @property
+    def birthday(self) -> date | None:
+        """The birthday as a date (in 2000, a leap year, when the year isn't known)."""
+        if self.birthday_month is None or self.birthday_day is None:
+            return None
+        return date(self.birthday_year or 2000, self.birthday_month, self.birthday_day)
+
+    @property
     def ring_slug(self) -> str:
         return RING_SLUGS[Ring(self.ring)]
 
@@ -166,6 +173,10 @@ class ImportantDate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} {self.month:02}-{self.day:02}"
+
+    @property
+    def as_date(self) -> date:
+        return date(self.year or 2000, self.month, self.day)
 
 
 class InteractionQuerySet(models.QuerySet["Interaction"]):
