@@ -36,6 +36,29 @@ def make_user(username: str, **extra: object) -> User:
     return user
 
 
+def give_today_rows(user: User) -> None:
+    """One row in each of Today's tables, for tests that walk every owned model."""
+    from django.utils import timezone
+
+    from kithkin.today.models import DayEnergy, HiddenIdea, Idea, SavedMessage, Suggestion
+
+    idea = Idea.objects.create(
+        owner=user,
+        slug=f"own-{user.pk}",
+        title="Water the plants",
+        effort="tiny",
+        energies=["low"],
+        target="self",
+        channel="other",
+        kind="self",
+    )
+    HiddenIdea.objects.create(owner=user, idea=idea)
+    today = timezone.localdate()
+    DayEnergy.objects.create(owner=user, day=today, energy="low")
+    Suggestion.objects.create(owner=user, day=today, energy="low", idea=idea)
+    SavedMessage.objects.create(owner=user, label="check-in", text="Thinking of you.")
+
+
 @pytest.fixture
 def alice(db: None) -> User:
     return make_user("alice", timezone="Europe/London", country="GB")

@@ -11,6 +11,7 @@ from django.contrib.auth.forms import (
     SetPasswordForm,
     UserCreationForm,
 )
+from django.utils import dates
 from django.utils.translation import gettext_lazy as _
 
 from kithkin.accounts.models import ApiToken, User, timezone_names
@@ -76,10 +77,41 @@ class ProfileForm(forms.ModelForm):
         help_text=_("Puts your country's helplines first. Optional."),
     )
 
+    quiet_days = forms.TypedMultipleChoiceField(
+        label=_("Your quiet days"),
+        choices=sorted(dates.WEEKDAYS.items()),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("No suggestions to reach out, and no reminders, on these days."),
+    )
+
     class Meta:
         model = User
-        fields = ("email", "timezone", "locale", "country")
-        labels = {"email": _("Email (optional)")}
+        fields = (
+            "email",
+            "timezone",
+            "locale",
+            "country",
+            "quiet_start",
+            "quiet_end",
+            "quiet_days",
+        )
+        labels = {
+            "email": _("Email (optional)"),
+            "quiet_start": _("Your quiet hours: from"),
+            "quiet_end": _("Until"),
+        }
+        widgets = {
+            "quiet_start": forms.TimeInput(attrs={"type": "time"}),
+            "quiet_end": forms.TimeInput(attrs={"type": "time"}),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("quiet_start") is None) != (data.get("quiet_end") is None):
+            self.add_error("quiet_end", _("Quiet hours need both a start and an end."))
+        return data
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -37,6 +37,10 @@ class User(AbstractUser):
     # Only used to put the right helplines first on the support page.
     country = models.CharField(_("country"), max_length=2, blank=True)
     onboarded_at = models.DateTimeField(null=True, blank=True)
+    # The person's own quiet time: no suggestions to reach out, no reminders.
+    quiet_start = models.TimeField(_("quiet from"), null=True, blank=True)
+    quiet_end = models.TimeField(_("quiet until"), null=True, blank=True)
+    quiet_days = models.JSONField(_("quiet days"), default=list, blank=True)  # 0 = Monday
     # Made by `kithkin demo`; only such accounts may be reset by it.
     is_demo = models.BooleanField(default=False)
 

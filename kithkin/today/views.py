@@ -1,11 +1,218 @@
 from __future__ import annotations
 
+from typing import cast
+
+from django.contrib import messages
+from django.db.models import Max, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kithkin.accounts.decorators import onboarded_required
+from kithkin.accounts.models import User
+from kithkin.circle.models import Initiator, Interaction, InteractionPerson
+from kithkin.today import actions, drafts, reasons
+from kithkin.today.forms import IdeaForm, SavedMessageForm
+from kithkin.today.models import (
+    DayEnergy,
+    Energy,
+    HiddenIdea,
+    Idea,
+    Outcome,
+    SavedMessage,
+    Suggestion,
+)
+
+
+def _owner(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _get_suggestion_for_user(request: HttpRequest, pk: int) -> Suggestion:
+    return get_object_or_404(
+        Suggestion.objects.select_related("idea", "person"), pk=pk, owner=_owner(request)
+    )
+
+
+def _get_idea_for_user(request: HttpRequest, pk: int) -> Idea:
+    return get_object_or_404(Idea.objects.for_owner(_owner(request)), pk=pk)
 
 
 @onboarded_required
 def today(request: HttpRequest) -> HttpResponse:
-    return render(request, "today/today.html")
+    owner = _owner(request)
+    now = timezone.localtime()
+    day = now.date()
+    energy = DayEnergy.objects.filter(owner=owner, day=day).values_list("energy", flat=True).first()
+    cards: list[dict[str, object]] = []
+    open_count = 0
+    if energy:
+        for s in Suggestion.objects.filter(owner=owner, day=day).select_related("idea", "person"):
+            if s.outcome in (Outcome.ANOTHER, Outcome.NOT_TODAY, Outcome.GIVE_SPACE):
+                continue
+            person = s.person
+            links = drafts.share_links(
+                s.draft,
+                phone=person.phones[0] if person and person.phones else None,
+                email=person.emails[0] if person and person.emails else None,
+            )
+            open_count += not s.outcome
+            cards.append(
+                {
+                    "s": s,
+                    "title": s.idea.title.replace("{name}", person.name if person else ""),
+                    "why": [t for r in s.reasons if (t := reasons.describe(r, person, now))],
+                    "links": links,
+                }
+            )
+    ctx = {
+        "energy": energy,
+        "energies": Energy.choices,
+        "cards": cards,
+        "open_count": open_count,
+        "saved_count": SavedMessage.objects.filter(owner=owner).count(),
+    }
+    return render(request, "today/today.html", ctx)
+
+
+@onboarded_required
+@require_POST
+def set_energy(request: HttpRequest) -> HttpResponse:
+    energy = request.POST.get("energy", "")
+    if energy not in Energy.values:
+        messages.info(request, _("Pick one of the three: running low, some or good."))
+        return redirect("today")
+    actions.do_make_suggestions(_owner(request), energy)
+    return redirect("today")
+
+
+@onboarded_required
+@require_POST
+def respond(request: HttpRequest, pk: int) -> HttpResponse:
+    suggestion = _get_suggestion_for_user(request, pk)
+    outcome = request.POST.get("outcome", "")
+    if outcome not in Outcome.values or suggestion.outcome:
+        return redirect("today")
+    feeling = request.POST.get("feeling_after", "")
+    if feeling not in ("", "lifted", "neutral", "drained"):
+        feeling = ""
+    replacement = actions.do_respond(suggestion, outcome, feeling)
+    name = suggestion.person.name if suggestion.person else ""
+    if outcome == Outcome.DONE and suggestion.interaction_id:
+        messages.success(
+            request, _("Lovely. It's logged."), extra_tags=f"logged:{suggestion.interaction_id}"
+        )
+    elif outcome == Outcome.NOT_TODAY:
+        messages.info(request, _("That's fine. It'll keep."))
+    elif outcome == Outcome.GIVE_SPACE:
+        messages.info(
+            request,
+            _("Giving %(name)s some space: no suggestions about them for two weeks.")
+            % {"name": name},
+        )
+    elif outcome == Outcome.ANOTHER and replacement is None:
+        messages.info(request, _("That's everything that fits right now. Nothing else is needed."))
+    return redirect("today")
+
+
+@onboarded_required
+def waiting(request: HttpRequest) -> HttpResponse:
+    """What I sent that is still waiting for an answer, gently."""
+    owner = _owner(request)
+    latest_theirs = dict(
+        InteractionPerson.objects.filter(
+            owner=owner,
+            interaction__deleted_at__isnull=True,
+            interaction__initiated_by=Initiator.THEM,
+        )
+        .values_list("person_id")
+        .annotate(last=Max("happened_at"))
+    )
+    sent = (
+        InteractionPerson.objects.filter(
+            owner=owner,
+            interaction__deleted_at__isnull=True,
+            interaction__initiated_by=Initiator.ME,
+            interaction__awaiting_reply=True,
+        )
+        .select_related("person", "interaction")
+        .order_by("-happened_at")[:100]
+    )
+    still = [
+        link
+        for link in sent
+        if latest_theirs.get(link.person_id) is None
+        or link.happened_at > latest_theirs[link.person_id]
+    ]
+    return render(request, "today/waiting.html", {"waiting": still, "now": timezone.now()})
+
+
+@onboarded_required
+@require_POST
+def stop_waiting(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "I'm not waiting any more": the message stays logged, without the flag."""
+    interaction = get_object_or_404(
+        Interaction.objects.live(), pk=pk, owner=_owner(request), initiated_by=Initiator.ME
+    )
+    from kithkin.circle.actions import do_update_interaction
+
+    do_update_interaction(interaction, awaiting_reply=False)
+    return redirect("waiting")
+
+
+@onboarded_required
+@require_http_methods(["GET", "POST"])
+def saved_messages(request: HttpRequest) -> HttpResponse:
+    owner = _owner(request)
+    form = SavedMessageForm(request.POST or None, instance=SavedMessage(owner=owner))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Kept for when you need it."))
+        return redirect("saved_messages")
+    saved = [
+        {"m": m, "links": drafts.share_links(m.text)}
+        for m in SavedMessage.objects.filter(owner=owner)
+    ]
+    return render(request, "today/saved_messages.html", {"form": form, "saved": saved})
+
+
+@onboarded_required
+@require_POST
+def delete_saved_message(request: HttpRequest, pk: int) -> HttpResponse:
+    get_object_or_404(SavedMessage, pk=pk, owner=_owner(request)).delete()
+    messages.success(request, _("Removed."))
+    return redirect("saved_messages")
+
+
+@onboarded_required
+@require_http_methods(["GET", "POST"])
+def ideas(request: HttpRequest) -> HttpResponse:
+    owner = _owner(request)
+    form = IdeaForm(owner, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your idea is in the mix now."))
+        return redirect("ideas")
+    hidden = set(HiddenIdea.objects.filter(owner=owner).values_list("idea_id", flat=True))
+    listed = Idea.objects.for_owner(owner).order_by("effort", "title")
+    ctx = {
+        "form": form,
+        "ideas": [(i, i.pk in hidden) for i in listed],
+        "own": Idea.objects.filter(Q(owner=owner)).exists(),
+    }
+    return render(request, "today/ideas.html", ctx)
+
+
+@onboarded_required
+@require_POST
+def toggle_idea(request: HttpRequest, pk: int) -> HttpResponse:
+    owner = _owner(request)
+    idea = _get_idea_for_user(request, pk)
+    hidden = HiddenIdea.objects.filter(owner=owner, idea=idea)
+    if hidden.exists():
+        hidden.delete()
+    else:
+        HiddenIdea.objects.create(owner=owner, idea=idea)
+    return redirect("ideas")

@@ -6,3 +6,17 @@ document.addEventListener("htmx:afterSettle", function (event) {
   var heading = swapped && swapped.querySelector("[data-focus-after-swap]");
   if (heading) heading.focus();
 });
+
+// Copy buttons: shown only when the browser can copy; the text stays selectable
+// and the share links work either way.
+document.querySelectorAll("[data-copy]").forEach(function (button) {
+  if (!navigator.clipboard) return;
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    var source = document.getElementById(button.getAttribute("data-copy"));
+    if (!source) return;
+    navigator.clipboard.writeText(source.innerText.trim()).then(function () {
+      button.textContent = button.getAttribute("data-copied") || "Copied";
+    });
+  });
+});

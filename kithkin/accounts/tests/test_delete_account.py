@@ -14,6 +14,7 @@ from kithkin.circle.models import (
     InteractionPerson,
     Person,
 )
+from kithkin.conftest import give_today_rows
 
 
 def _give_data(user: User) -> None:
@@ -26,6 +27,7 @@ def _give_data(user: User) -> None:
     )
     ImportantDate.objects.create(owner=user, person=sam, label="Name day", month=5, day=3)
     ContactImport.objects.create(owner=user, payload="BEGIN:VCARD")
+    give_today_rows(user)
 
 
 @pytest.mark.django_db

@@ -1,0 +1,244 @@
+"""Today's writes: remembering energy, making suggestions, answering them."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from kithkin.accounts.models import User
+from kithkin.circle import actions as circle_actions
+from kithkin.circle.actions import waiting_since
+from kithkin.circle.models import Initiator, InteractionPerson, Person, Size
+from kithkin.today import drafts, engine
+from kithkin.today.models import DayEnergy, HiddenIdea, Idea, Outcome, Suggestion
+
+# How far back the engine looks at earlier suggestions to learn and to vary.
+HISTORY_DAYS = 90
+# "Give this person space for a while".
+SPACE_DAYS = 14
+SNAPSHOT_FIELDS = [
+    "pk", "name", "ring", "cadence_days", "min_days_between", "channels", "interests",
+    "quiet_start", "quiet_end", "quiet_days", "paused_until", "last_contact_at",
+    "next_due_at", "reply_owed_since",
+]  # fmt: skip
+
+
+def seed_for(owner: User, day: date, salt: int = 0) -> int:
+    """Stable within a day for one person, different across days and people."""
+    digest = hashlib.sha256(f"{owner.pk}:{day.isoformat()}:{salt}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+def snapshot(
+    owner: User, now: datetime, energy: str, exclude: frozenset = frozenset()
+) -> tuple[engine.Snapshot, dict[int, Person], dict[str, Idea]]:
+    """Everything the engine needs, in a fixed number of queries.
+
+    1. The person's active people, with only the fields the engine reads.
+    2. Per person: how they tend to feel after contact, and the latest contact
+       from them (to know whether my own messages are still waiting).
+    3. My messages marked as waiting for a reply.
+    4. The ideas they haven't hidden, and the last HISTORY_DAYS of suggestions.
+    """
+    people = {
+        p.pk: p
+        for p in Person.objects.filter(owner=owner, archived_at__isnull=True).only(*SNAPSHOT_FIELDS)
+    }
+    links = InteractionPerson.objects.filter(owner=owner, interaction__deleted_at__isnull=True)
+    stats = {
+        row["person_id"]: row
+        for row in links.values("person_id").annotate(
+            lifted=Count("pk", filter=Q(interaction__feeling_after="lifted")),
+            neutral=Count("pk", filter=Q(interaction__feeling_after="neutral")),
+            drained=Count("pk", filter=Q(interaction__feeling_after="drained")),
+            last_theirs=Max("happened_at", filter=Q(interaction__initiated_by=Initiator.THEM)),
+        )
+    }
+    mine_waiting: dict[int, list[datetime]] = defaultdict(list)
+    for person_id, when in links.filter(
+        interaction__initiated_by=Initiator.ME, interaction__awaiting_reply=True
+    ).values_list("person_id", "happened_at"):
+        mine_waiting[person_id].append(when)
+
+    hidden = HiddenIdea.objects.filter(owner=owner).values("idea_id")
+    ideas = {i.slug: i for i in Idea.objects.for_owner(owner).exclude(pk__in=hidden)}
+    today = now.date()
+    history = [
+        engine.Past(
+            day=s.day,
+            idea=s.idea.slug,
+            kind=s.idea.kind,
+            energy=s.energy,
+            person_id=s.person_id,
+            outcome=s.outcome,
+            feeling=s.interaction.feeling_after if s.interaction else "",
+        )
+        for s in Suggestion.objects.filter(
+            owner=owner, day__gte=today - timedelta(days=HISTORY_DAYS)
+        ).select_related("idea", "interaction")
+    ]
+    snaps = [
+        engine.PersonSnap(
+            id=p.pk,
+            name=p.name,
+            ring=p.ring,
+            cadence_days=p.effective_cadence_days,
+            channels=tuple(p.channels),
+            interests=tuple(p.interests),
+            quiet_start=p.quiet_start,
+            quiet_end=p.quiet_end,
+            quiet_days=tuple(p.quiet_days),
+            min_days_between=p.min_days_between,
+            paused_until=p.paused_until,
+            last_contact_at=p.last_contact_at,
+            next_due_at=p.next_due_at,
+            reply_owed_since=p.reply_owed_since,
+            waiting_since=waiting_since(
+                mine_waiting.get(p.pk, []), stats.get(p.pk, {}).get("last_theirs")
+            ),
+            lifted=stats.get(p.pk, {}).get("lifted", 0),
+            neutral=stats.get(p.pk, {}).get("neutral", 0),
+            drained=stats.get(p.pk, {}).get("drained", 0),
+        )
+        for p in people.values()
+    ]
+    idea_snaps = [
+        engine.IdeaSnap(
+            slug=i.slug,
+            effort=i.effort,
+            energies=frozenset(i.energies),
+            target=i.target,
+            channel=i.channel,
+            kind=i.kind,
+            time_of_day=i.time_of_day or None,
+            situation=i.situation or None,
+        )
+        for i in ideas.values()
+    ]
+    snap = engine.Snapshot(
+        now=now,
+        energy=energy,
+        people=snaps,
+        ideas=idea_snaps,
+        history=history,
+        own_quiet_start=owner.quiet_start,
+        own_quiet_end=owner.quiet_end,
+        own_quiet_days=tuple(owner.quiet_days),
+        exclude=exclude,
+    )
+    return snap, people, ideas
+
+
+def first_name(person: Person) -> str:
+    """What a message would call them: their nickname, or the first word of the name."""
+    return person.nickname or (person.name.split() or [person.name])[0]
+
+
+def _draft(owner: User, idea: Idea, person: Person | None, seed: int) -> str:
+    if not idea.situation:
+        return ""
+    gap = None
+    if person is not None and person.last_contact_at is not None:
+        gap = (timezone.now() - person.last_contact_at).days
+    return drafts.draft(
+        idea.situation,
+        # A note to self is addressed to the person themself.
+        name=first_name(person) if person else (owner.first_name or owner.username),
+        interest=person.interests[0] if person and person.interests else None,
+        gap_days=gap if idea.situation == "reconnect" else None,
+        seed=seed,
+    )
+
+
+@transaction.atomic
+def do_make_suggestions(
+    owner: User, energy: str, *, limit: int = 3, salt: int = 0, keep: int = 0
+) -> list[Suggestion]:
+    """Remember today's energy and make fresh suggestions for it.
+
+    Open suggestions from earlier today make way; answered ones stay, and
+    nothing shown today is offered again.
+    """
+    now = timezone.localtime(timezone.now(), owner.zone)
+    today = now.date()
+    DayEnergy.objects.update_or_create(owner=owner, day=today, defaults={"energy": energy})
+    todays = list(Suggestion.objects.filter(owner=owner, day=today).select_related("idea"))
+    shown = {(s.person_id, s.idea.slug) for s in todays}
+    if keep:
+        # Adding to the page: nobody who is already on it, with any idea.
+        on_page = {s.person_id for s in todays if not s.outcome and s.person_id}
+        all_slugs = Idea.objects.for_owner(owner).values_list("slug", flat=True)
+        shown |= {(pid, slug) for pid in on_page for slug in all_slugs}
+    Suggestion.objects.filter(owner=owner, day=today, outcome="", position__gte=keep).delete()
+    seed = seed_for(owner, today, salt)
+    snap, people, ideas = snapshot(owner, now, energy, exclude=frozenset(shown))
+    made = []
+    for position, pick in enumerate(engine.rank(snap, seed=seed, limit=limit), start=keep):
+        person = people.get(pick.person_id) if pick.person_id else None
+        idea = ideas[pick.idea]
+        made.append(
+            Suggestion(
+                owner=owner,
+                day=today,
+                energy=energy,
+                position=position,
+                person=person,
+                idea=idea,
+                reasons=[{"code": r.code, "data": _plain(r.data)} for r in pick.reasons],
+                draft=_draft(owner, idea, person, seed + position),
+            )
+        )
+    return Suggestion.objects.bulk_create(made)
+
+
+def _plain(data: dict[str, object]) -> dict[str, object]:
+    """JSON-ready reason data: datetimes as ISO text."""
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in data.items()}
+
+
+@transaction.atomic
+def do_respond(suggestion: Suggestion, outcome: str, feeling_after: str = "") -> Suggestion | None:
+    """Answer a suggestion. Returns the replacement for "show me another".
+
+    Nothing here is ever counted against the person: "not today" and "another"
+    only teach the engine what fits, and giving space simply pauses suggestions.
+    """
+    owner = suggestion.owner
+    suggestion.outcome = outcome
+    suggestion.responded_at = timezone.now()
+    if outcome == Outcome.DONE:
+        idea = suggestion.idea
+        suggestion.interaction = circle_actions.do_log_interaction(
+            owner,
+            [suggestion.person] if suggestion.person else [],
+            channel=idea.channel,
+            size=Size.MAIN if idea.effort == "main" else Size.MICRO,
+            initiated_by=Initiator.ME,
+            feeling_after=feeling_after,
+            note=idea.title.replace("{name}", suggestion.person.name if suggestion.person else ""),
+        )
+    elif outcome == Outcome.GIVE_SPACE and suggestion.person is not None:
+        person = suggestion.person
+        person.paused_until = timezone.localdate(timezone=owner.zone) + timedelta(days=SPACE_DAYS)
+        circle_actions.do_save_person(person)
+    suggestion.save(update_fields=["outcome", "responded_at", "interaction"])
+    if outcome == Outcome.ANOTHER:
+        made = do_make_suggestions(
+            owner,
+            suggestion.energy,
+            limit=1,
+            salt=Suggestion.objects.filter(owner=owner, day=suggestion.day).count(),
+            keep=_next_position(owner, suggestion.day),
+        )
+        return made[0] if made else None
+    return None
+
+
+def _next_position(owner: User, day: date) -> int:
+    last = Suggestion.objects.filter(owner=owner, day=day).aggregate(m=Max("position"))["m"]
+    return (last or 0) + 1
