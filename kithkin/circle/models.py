@@ -144,6 +144,11 @@ class Person(models.Model):
         return max(days, self.min_days_between or 0)
 
     @property
+    def short_name(self) -> str:
+        """What a message would call them: their nickname, or the first word of the name."""
+        return self.nickname or (self.name.split() or [self.name])[0]
+
+    @property
     def birthday(self) -> date | None:
         """The birthday as a date (in 2000, a leap year, when the year isn't known)."""
         if self.birthday_month is None or self.birthday_day is None:

@@ -134,11 +134,6 @@ def snapshot(
     return snap, people, ideas
 
 
-def first_name(person: Person) -> str:
-    """What a message would call them: their nickname, or the first word of the name."""
-    return person.nickname or (person.name.split() or [person.name])[0]
-
-
 def _draft(owner: User, idea: Idea, person: Person | None, seed: int) -> str:
     if not idea.situation:
         return ""
@@ -148,7 +143,7 @@ def _draft(owner: User, idea: Idea, person: Person | None, seed: int) -> str:
     return drafts.draft(
         idea.situation,
         # A note to self is addressed to the person themself.
-        name=first_name(person) if person else (owner.first_name or owner.username),
+        name=person.short_name if person else (owner.first_name or owner.username),
         interest=person.interests[0] if person and person.interests else None,
         gap_days=gap if idea.situation == "reconnect" else None,
         seed=seed,
@@ -170,8 +165,9 @@ def do_make_suggestions(
     todays = list(Suggestion.objects.filter(owner=owner, day=today).select_related("idea"))
     shown = {(s.person_id, s.idea.slug) for s in todays}
     if keep:
-        # Adding to the page: nobody who is already on it, with any idea.
-        on_page = {s.person_id for s in todays if not s.outcome and s.person_id}
+        # Adding to the page: nobody who has been on it today, with any idea
+        # (not after "not today", and not twice on one page).
+        on_page = {s.person_id for s in todays if s.person_id}
         all_slugs = Idea.objects.for_owner(owner).values_list("slug", flat=True)
         shown |= {(pid, slug) for pid in on_page for slug in all_slugs}
     Suggestion.objects.filter(owner=owner, day=today, outcome="", position__gte=keep).delete()

@@ -28,7 +28,7 @@ def describe(reason: dict[str, object], person: Person | None, now: datetime) ->
     code = str(reason.get("code", ""))
     data = reason.get("data") or {}
     assert isinstance(data, dict)  # noqa: S101 - written by today.actions
-    name = (person.nickname or person.name) if person else ""
+    name = person.short_name if person else ""
     if code == "reply_owed":
         since = datetime.fromisoformat(str(data["since"]))
         return _("%(name)s reached out %(when)s.") % {"name": name, "when": _when(since, now)}
