@@ -181,7 +181,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = folder("KITHKIN_STATIC_ROOT", DATA_DIR / "static")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "kithkin.lib.storage.StaticStorage"},
 }
 
 # Email: printed to the console until EMAIL_HOST is set.

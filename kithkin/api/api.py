@@ -14,7 +14,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from kithkin.accounts.models import User
-from kithkin.api import interactions, people
+from kithkin.api import interactions, people, today
 from kithkin.api.auth import TokenAuth
 from kithkin.api.schemas import ErrorOut
 
@@ -59,6 +59,7 @@ api = KithkinAPI(
 )
 api.add_router("/people", people.router)
 api.add_router("/interactions", interactions.router)
+api.add_router("", today.router)
 
 
 class MeOut(Schema):

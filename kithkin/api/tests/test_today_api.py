@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from kithkin.accounts.models import ApiToken, User
+from kithkin.circle.models import Interaction, Ring
+from kithkin.circle.tests.factories import contact, person
+from kithkin.today.models import Suggestion
+
+pytestmark = pytest.mark.django_db
+
+
+def _auth(user: User, scope: str = "write") -> dict[str, str]:
+    _, plain = ApiToken.objects.create_token(user, "t", scope)
+    return {"Authorization": f"Bearer {plain}"}
+
+
+def _drifting(owner: User, name: str) -> None:
+    contact(owner, [person(owner, name, Ring.CLOSE)], days_ago=40)
+
+
+def test_it_gives_suggestions_for_an_energy(client: Client, alice: User) -> None:
+    _drifting(alice, "Sam Lee")
+    r = client.get("/api/v1/today?energy=some&limit=2", headers=_auth(alice))
+    assert r.status_code == 200
+    body = r.json()
+    assert body["energy"] == "some"
+    assert 1 <= len(body["suggestions"]) <= 2
+    first = body["suggestions"][0]
+    assert set(first) == {
+        "id",
+        "person_id",
+        "idea",
+        "effort",
+        "channel",
+        "title",
+        "reason",
+        "draft",
+        "outcome",
+    }
+    assert "been about a month" in first["reason"]
+    # Asking again gives the same suggestions back.
+    again = client.get("/api/v1/today?energy=some&limit=2", headers=_auth(alice)).json()
+    assert [s["id"] for s in again["suggestions"]] == [s["id"] for s in body["suggestions"]]
+
+
+def test_without_an_energy_it_asks_for_one(client: Client, alice: User) -> None:
+    r = client.get("/api/v1/today", headers=_auth(alice))
+    assert r.status_code == 422
+    assert "energy" in r.json()["message"]
+    assert client.get("/api/v1/today?energy=lots", headers=_auth(alice)).status_code == 422
+    assert client.get("/api/v1/today?energy=low&limit=9", headers=_auth(alice)).status_code == 422
+
+
+def test_done_logs_an_interaction_with_the_ideas_channel(client: Client, alice: User) -> None:
+    _drifting(alice, "Sam Lee")
+    auth = _auth(alice)
+    first = client.get("/api/v1/today?energy=good", headers=auth).json()["suggestions"][0]
+    r = client.post(
+        f"/api/v1/suggestions/{first['id']}/respond",
+        {"outcome": "done", "feeling_after": "lifted"},
+        content_type="application/json",
+        headers=auth,
+    )
+    assert r.status_code == 200
+    body = r.json()
+    logged = Interaction.objects.get(pk=body["interaction_id"])
+    assert logged.channel == first["channel"] and logged.feeling_after == "lifted"
+    assert body["suggestion"]["outcome"] == "done"
+    again = client.post(
+        f"/api/v1/suggestions/{first['id']}/respond",
+        {"outcome": "done"},
+        content_type="application/json",
+        headers=auth,
+    )
+    assert again.status_code == 422
+    assert Interaction.objects.count() == 2  # the setup contact and this one
+
+
+def test_another_returns_a_replacement(client: Client, alice: User) -> None:
+    for name in ("Sam", "Ana", "Jo", "Kim", "Lee"):
+        _drifting(alice, name)
+    auth = _auth(alice)
+    first = client.get("/api/v1/today?energy=some&limit=1", headers=auth).json()["suggestions"][0]
+    body = client.post(
+        f"/api/v1/suggestions/{first['id']}/respond",
+        {"outcome": "another"},
+        content_type="application/json",
+        headers=auth,
+    ).json()
+    assert body["replacement"] is not None
+    assert body["replacement"]["id"] != first["id"]
+
+
+def test_charlie_cannot_answer_alices_suggestion(
+    client: Client, alice: User, charlie: User
+) -> None:
+    _drifting(alice, "Sam")
+    s = client.get("/api/v1/today?energy=some", headers=_auth(alice)).json()["suggestions"][0]
+    r = client.post(
+        f"/api/v1/suggestions/{s['id']}/respond",
+        {"outcome": "done"},
+        content_type="application/json",
+        headers=_auth(charlie),
+    )
+    assert r.status_code == 404
+    assert r.json()["code"] == "not_found"
+    assert not Suggestion.objects.exclude(outcome="").exists()
+
+
+def test_a_read_only_token_cannot_answer(client: Client, alice: User) -> None:
+    _drifting(alice, "Sam")
+    s = client.get("/api/v1/today?energy=some", headers=_auth(alice)).json()["suggestions"][0]
+    r = client.post(
+        f"/api/v1/suggestions/{s['id']}/respond",
+        {"outcome": "done"},
+        content_type="application/json",
+        headers=_auth(alice, "read"),
+    )
+    assert r.status_code == 403
