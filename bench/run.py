@@ -42,6 +42,10 @@ WARMUP = 3
 RUNS = 20
 CIRCLE_TARGET_MS = 50.0
 PERSON_TARGET_MS = 30.0
+ENGINE_TARGET_MS = 5.0
+TODAY_TARGET_MS = 15.0
+TODAY_PEOPLE = 500
+TODAY_INTERACTIONS = 100_000
 IMPORT_TARGET_MS = 10_000.0
 # The person page is timed for someone with about this many contacts, and for
 # whoever has the most.
@@ -447,6 +451,61 @@ def analyze() -> None:
         cursor.execute("ANALYZE")
 
 
+def bench_engine(owner: User, rows: list[Row]) -> None:
+    """The pure engine alone, on a snapshot of the whole 2,000-person circle."""
+    from django.utils import timezone
+
+    from kithkin.today import actions, engine
+
+    now = timezone.localtime(timezone.now(), owner.zone)
+    snap, _people, _ideas = actions.snapshot(owner, now, "some")
+    for _ in range(WARMUP):
+        engine.rank(snap, seed=1)
+    samples = []
+    for seed in range(50):
+        started = time.perf_counter()
+        engine.rank(snap, seed=seed)
+        samples.append((time.perf_counter() - started) * 1000)
+    rows.append(
+        Row(
+            f"engine.rank: {len(snap.people):,} people, {len(snap.ideas)} ideas",
+            statistics.median(samples),
+            percentile(samples, 95),
+            0,
+            ENGINE_TARGET_MS,
+        )
+    )
+
+
+def bench_today(rows: list[Row], profile: bool) -> None:
+    """The Today page for someone with 500 people and 100,000 contacts."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from bench.generate import generate_circle
+
+    circle, ms, n = timed(
+        lambda: generate_circle("today", people=TODAY_PEOPLE, interactions=TODAY_INTERACTIONS)
+    )
+    rows.append(
+        Row(f"generate {TODAY_PEOPLE} people, {TODAY_INTERACTIONS:,} contacts", ms, queries=n)
+    )
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(circle.owner)
+    _, ms, n = timed(lambda: client.post(reverse("set_energy"), {"energy": "some"}))
+    rows.append(Row("  POST /today/energy/ (snapshot + engine + drafts)", ms, queries=n))
+    rows.append(
+        time_page(
+            client,
+            reverse("today"),
+            "GET /today/ (500 people)",
+            TODAY_TARGET_MS,
+            "Show me another",
+            profile,
+        )
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.run", description="Kithkin's circle with 2,000 people: how fast?"
@@ -492,6 +551,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print("no ANALYZE (as in a real Kithkin SQLite file): the planner has no statistics")
         bench_pages(circle.owner, rows, args.profile)
+        bench_engine(circle.owner, rows)
+        bench_today(rows, args.profile)
         bench_import(circle.owner, data_dir, rows, args.profile)
 
     print()

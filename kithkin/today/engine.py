@@ -208,6 +208,27 @@ def rank(snap: Snapshot, *, seed: int, limit: int = 3) -> list[Pick]:
             score *= 0.6
         return score
 
+    person_ideas = [i for i in ideas if i.target == "person"]
+    excluded_people = {pid for pid, _slug in snap.exclude if pid is not None}
+    # People with the same channels, reply state and ladder rung get the same idea;
+    # with thousands of people this keeps the engine to a few milliseconds.
+    best_for: dict[tuple[tuple[str, ...], bool, int], IdeaSnap | None] = {}
+
+    def best_idea(p: PersonSnap, owed: bool) -> IdeaSnap | None:
+        usual = min((LADDER.get(c, 0) for c in p.channels), default=0)
+        key = (p.channels, owed, usual)
+        if p.id not in excluded_people and key in best_for:
+            return best_for[key]
+        fits = [i for i in person_ideas if channel_ok(p, i) and (p.id, i.slug) not in snap.exclude]
+        # A reply owed gets a reply idea when one fits their channels; otherwise
+        # any idea for a person will do. Everyone else gets the non-reply ideas.
+        choices = [i for i in fits if (i.kind == "reply") == owed] or (fits if owed else [])
+        step = _ladder_bonus(p, snap.energy)
+        found = max(choices, key=lambda i: (idea_score(i) + step(i), i.slug), default=None)
+        if p.id not in excluded_people:
+            best_for[key] = found
+        return found
+
     picks: list[Pick] = []
     people = sorted(snap.people, key=lambda p: p.id)
     blocked_by_waiting = False
@@ -224,27 +245,9 @@ def rank(snap: Snapshot, *, seed: int, limit: int = 3) -> list[Pick]:
                 continue
             if not owed and is_draining(p):
                 continue
-            choices = [
-                i
-                for i in ideas
-                if i.target == "person"
-                and channel_ok(p, i)
-                and (p.id, i.slug) not in snap.exclude
-                and (i.kind == "reply") == owed
-            ]
-            if not choices and owed:
-                # No reply idea fits (e.g. their channels): any person idea will do.
-                choices = [
-                    i
-                    for i in ideas
-                    if i.target == "person"
-                    and channel_ok(p, i)
-                    and (p.id, i.slug) not in snap.exclude
-                ]
-            if not choices:
+            idea = best_idea(p, owed)
+            if idea is None:
                 continue
-            step = _ladder_bonus(p, snap.energy)
-            idea = max(choices, key=lambda i: (idea_score(i) + step(i), i.slug))
             reasons: list[Reason] = []
             share = lift_share(p)
             score: float
