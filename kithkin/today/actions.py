@@ -134,7 +134,15 @@ def snapshot(
     return snap, people, ideas
 
 
-def _draft(owner: User, idea: Idea, person: Person | None, seed: int) -> str:
+def do_change_tone(suggestion: Suggestion, tone: str) -> None:
+    """Offer the words again in another tone (warm, light or brief)."""
+    suggestion.draft = _draft(
+        suggestion.owner, suggestion.idea, suggestion.person, suggestion.pk, tone=tone
+    )
+    suggestion.save(update_fields=["draft"])
+
+
+def _draft(owner: User, idea: Idea, person: Person | None, seed: int, tone: str = "warm") -> str:
     if not idea.situation:
         return ""
     gap = None
@@ -142,6 +150,7 @@ def _draft(owner: User, idea: Idea, person: Person | None, seed: int) -> str:
         gap = (timezone.now() - person.last_contact_at).days
     return drafts.draft(
         idea.situation,
+        tone=tone,
         # A note to self is addressed to the person themself.
         name=person.short_name if person else (owner.first_name or owner.username),
         interest=person.interests[0] if person and person.interests else None,

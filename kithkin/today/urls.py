@@ -6,6 +6,7 @@ urlpatterns = [
     path("today/", views.today, name="today"),
     path("today/energy/", views.set_energy, name="set_energy"),
     path("today/suggestions/<id:pk>/", views.respond, name="respond"),
+    path("today/suggestions/<id:pk>/tone/", views.change_tone, name="change_tone"),
     path("today/waiting/", views.waiting, name="waiting"),
     path("today/waiting/<id:pk>/done/", views.stop_waiting, name="stop_waiting"),
     path("today/messages/", views.saved_messages, name="saved_messages"),

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.db.models import Max, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -115,6 +116,16 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
     elif outcome == Outcome.ANOTHER and replacement is None:
         messages.info(request, _("That's everything that fits right now. Nothing else is needed."))
     return redirect("today")
+
+
+@onboarded_required
+@require_POST
+def change_tone(request: HttpRequest, pk: int) -> HttpResponse:
+    suggestion = _get_suggestion_for_user(request, pk)
+    tone = request.POST.get("tone", "")
+    if suggestion.idea.situation and tone in drafts.tones(suggestion.idea.situation):
+        actions.do_change_tone(suggestion, tone)
+    return redirect(f"{reverse('today')}#suggestion-{suggestion.pk}")
 
 
 @onboarded_required

@@ -225,8 +225,27 @@ def test_charlie_never_reaches_alices_today(
         charlie_client.post(reverse("respond", args=[s.pk]), {"outcome": "done"}).status_code == 404
     )
     assert charlie_client.post(reverse("stop_waiting", args=[mine.pk])).status_code == 404
+    assert (
+        charlie_client.post(reverse("change_tone", args=[s.pk]), {"tone": "light"}).status_code
+        == 404
+    )
     assert charlie_client.post(reverse("delete_saved_message", args=[saved.pk])).status_code == 404
     assert charlie_client.post(reverse("toggle_idea", args=[own.pk])).status_code == 404
     assert "Mine" not in _html(charlie_client, reverse("ideas"))
     s.refresh_from_db()
     assert not s.outcome and not HiddenIdea.objects.exists()
+
+
+def test_the_words_come_in_a_few_tones(alice_client: Client, alice: User) -> None:
+    _drifting(alice, "Sam Lee")
+    s = next(s for s in _pick(alice_client) if s.draft)
+    seen = {s.draft}
+    for tone in ("light", "brief", "warm"):
+        alice_client.post(reverse("change_tone", args=[s.pk]), {"tone": tone})
+        s.refresh_from_db()
+        assert "Sam" in s.draft and "{" not in s.draft
+        seen.add(s.draft)
+    assert len(seen) >= 2
+    alice_client.post(reverse("change_tone", args=[s.pk]), {"tone": "shouty"})
+    s.refresh_from_db()
+    assert s.draft in seen
