@@ -9,9 +9,10 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
-from ninja.errors import HttpError
+from ninja.errors import AuthorizationError, HttpError
+from pydantic import ConfigDict
 
-from kithkin.accounts.models import User
+from kithkin.accounts.models import ApiToken, User
 from kithkin.api.schemas import ErrorOut, ObjectId
 from kithkin.today import actions, reasons
 from kithkin.today.models import DayEnergy, Suggestion
@@ -48,6 +49,8 @@ class TodayOut(Schema):
 
 
 class RespondIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     outcome: Literal["done", "not_today", "give_space", "another"]
     feeling_after: Literal["lifted", "neutral", "drained"] | None = None
 
@@ -87,19 +90,27 @@ def _out(s: Suggestion) -> SuggestionOut:
 )
 def today(request: HttpRequest, query: Query[TodayQuery]) -> TodayOut:
     owner = _owner(request)
-    day = timezone.localdate(timezone=owner.zone)
-    known = DayEnergy.objects.filter(owner=owner, day=day).values_list("energy", flat=True).first()
-    energy = query.energy or known
+    now = timezone.localtime(timezone.now(), owner.zone)
+    known = DayEnergy.objects.filter(owner=owner, day=now.date()).values_list("energy", flat=True)
+    energy = query.energy or known.first()
     if energy is None:
         raise HttpError(422, "Say how much energy you have today: ?energy=low, some or good.")
-    open_now = Suggestion.objects.filter(owner=owner, day=day, outcome="").select_related(
-        "idea", "person", "owner"
-    )
-    if energy != known or not open_now.exists():
+    stored = Suggestion.objects.filter(owner=owner, day=now.date())
+    if energy != known.first() or not stored.exists():
+        # Only a new energy, or the first ask of the day, makes suggestions.
+        token = cast(ApiToken, request.auth)  # type: ignore[attr-defined]
+        if token.scope != ApiToken.Scope.WRITE:
+            raise AuthorizationError(
+                message="Saying today's energy makes suggestions, which needs a "
+                "read-and-write token."
+            )
         with transaction.atomic():
             actions.do_make_suggestions(owner, energy, limit=query.limit)
-    suggestions = [_out(s) for s in open_now.order_by("position")[: query.limit]]
-    return TodayOut(energy=energy, suggestions=suggestions)  # type: ignore[arg-type]
+    shown = actions.still_fine(
+        owner, now, list(stored.select_related("idea", "person", "owner").order_by("position"))
+    )
+    open_ones = [_out(s) for s in shown if not s.outcome][: query.limit]
+    return TodayOut(energy=energy, suggestions=open_ones)  # type: ignore[arg-type]
 
 
 @router.post(
@@ -115,6 +126,8 @@ def respond(request: HttpRequest, id: ObjectId, payload: RespondIn) -> RespondOu
     )
     if suggestion.outcome:
         raise HttpError(422, "This suggestion has already been answered.")
+    if payload.outcome == "give_space" and suggestion.person_id is None:
+        raise HttpError(422, "Giving space is for a suggestion about someone.")
     replacement = actions.do_respond(suggestion, payload.outcome, payload.feeling_after or "")
     return RespondOut(
         suggestion=_out(suggestion),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
@@ -35,7 +36,11 @@ def seed_for(owner: User, day: date, salt: int = 0) -> int:
 
 
 def snapshot(
-    owner: User, now: datetime, energy: str, exclude: frozenset = frozenset()
+    owner: User,
+    now: datetime,
+    energy: str,
+    exclude: frozenset = frozenset(),
+    only: Iterable[int] | None = None,
 ) -> tuple[engine.Snapshot, dict[int, Person], dict[str, Idea]]:
     """Everything the engine needs, in a fixed number of queries.
 
@@ -45,11 +50,13 @@ def snapshot(
     3. My messages marked as waiting for a reply.
     4. The ideas they haven't hidden, and the last HISTORY_DAYS of suggestions.
     """
-    people = {
-        p.pk: p
-        for p in Person.objects.filter(owner=owner, archived_at__isnull=True).only(*SNAPSHOT_FIELDS)
-    }
+    found = Person.objects.filter(owner=owner, archived_at__isnull=True)
     links = InteractionPerson.objects.filter(owner=owner, interaction__deleted_at__isnull=True)
+    if only is not None:
+        ids = list(only)
+        found = found.filter(pk__in=ids)
+        links = links.filter(person_id__in=ids)
+    people = {p.pk: p for p in found.only(*SNAPSHOT_FIELDS)}
     stats = {
         row["person_id"]: row
         for row in links.values("person_id").annotate(
@@ -168,17 +175,20 @@ def do_make_suggestions(
     Open suggestions from earlier today make way; answered ones stay, and
     nothing shown today is offered again.
     """
+    # One at a time per person: a double tap must not make two sets.
+    User.objects.select_for_update().filter(pk=owner.pk).first()
     now = timezone.localtime(timezone.now(), owner.zone)
     today = now.date()
     DayEnergy.objects.update_or_create(owner=owner, day=today, defaults={"energy": energy})
     todays = list(Suggestion.objects.filter(owner=owner, day=today).select_related("idea"))
     shown = {(s.person_id, s.idea.slug) for s in todays}
-    if keep:
-        # Adding to the page: nobody who has been on it today, with any idea
-        # (not after "not today", and not twice on one page).
-        on_page = {s.person_id for s in todays if s.person_id}
-        all_slugs = Idea.objects.for_owner(owner).values_list("slug", flat=True)
-        shown |= {(pid, slug) for pid in on_page for slug in all_slugs}
+    # Whoever was answered "not today", "another" or "space" today stays off today,
+    # whatever the energy; when adding to the page, so does everyone already on it.
+    turned_down = (Outcome.NOT_TODAY, Outcome.ANOTHER, Outcome.GIVE_SPACE)
+    off_today = {s.person_id for s in todays if s.person_id and (keep or s.outcome in turned_down)}
+    if off_today:
+        all_slugs = list(Idea.objects.for_owner(owner).values_list("slug", flat=True))
+        shown |= {(pid, slug) for pid in off_today for slug in all_slugs}
     Suggestion.objects.filter(owner=owner, day=today, outcome="", position__gte=keep).delete()
     seed = seed_for(owner, today, salt)
     snap, people, ideas = snapshot(owner, now, energy, exclude=frozenset(shown))
@@ -206,6 +216,43 @@ def _plain(data: dict[str, object]) -> dict[str, object]:
     return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in data.items()}
 
 
+def still_fine(owner: User, now: datetime, suggestions: list[Suggestion]) -> list[Suggestion]:
+    """Today's suggestions that may still be shown now.
+
+    Suggestions are made once, but hours later someone may be set aside, paused
+    or inside their quiet hours, the person's own quiet time may have begun, or
+    the idea may belong to another time of day: every hard constraint is checked
+    again before anything is shown. Answered ones stay, so "done" is seen.
+    """
+    open_ones = [s for s in suggestions if not s.outcome]
+    if not open_ones:
+        return suggestions
+    ids = {s.person_id for s in open_ones if s.person_id}
+    snap, _people, ideas = snapshot(owner, now, open_ones[0].energy, only=ids)
+    own_quiet = engine.in_quiet(now, owner.quiet_start, owner.quiet_end, owner.quiet_days)
+    part = engine.part_of_day(now)
+    by_id = {p.id: p for p in snap.people}
+    idea_snaps = {i.slug: i for i in snap.ideas}
+
+    def fine(s: Suggestion) -> bool:
+        if s.outcome:
+            return True
+        idea = idea_snaps.get(s.idea.slug) if s.idea.slug in ideas else None
+        if idea is None or (idea.time_of_day or part) != part:
+            return False  # hidden since, or meant for another time of day
+        if s.person_id is None:
+            return not own_quiet or idea.target == "self"
+        p = by_id.get(s.person_id)
+        return (
+            p is not None
+            and not own_quiet
+            and engine.allowed(p, snap)
+            and engine.channel_ok(p, idea)
+        )
+
+    return [s for s in suggestions if fine(s)]
+
+
 @transaction.atomic
 def do_respond(suggestion: Suggestion, outcome: str, feeling_after: str = "") -> Suggestion | None:
     """Answer a suggestion. Returns the replacement for "show me another".
@@ -214,6 +261,11 @@ def do_respond(suggestion: Suggestion, outcome: str, feeling_after: str = "") ->
     only teach the engine what fits, and giving space simply pauses suggestions.
     """
     owner = suggestion.owner
+    # A double tap: only the first answer counts.
+    if not Suggestion.objects.select_for_update().filter(pk=suggestion.pk, outcome="").exists():
+        suggestion.refresh_from_db()
+        return None
+    today = timezone.localdate(timezone=owner.zone)
     suggestion.outcome = outcome
     suggestion.responded_at = timezone.now()
     if outcome == Outcome.DONE:
@@ -229,16 +281,26 @@ def do_respond(suggestion: Suggestion, outcome: str, feeling_after: str = "") ->
         )
     elif outcome == Outcome.GIVE_SPACE and suggestion.person is not None:
         person = suggestion.person
-        person.paused_until = timezone.localdate(timezone=owner.zone) + timedelta(days=SPACE_DAYS)
-        circle_actions.do_save_person(person)
+        # Never shortens a longer pause they already asked for.
+        until = today + timedelta(days=SPACE_DAYS)
+        if person.paused_until is None or person.paused_until < until:
+            person.paused_until = until
+            circle_actions.do_save_person(person)
     suggestion.save(update_fields=["outcome", "responded_at", "interaction"])
-    if outcome == Outcome.ANOTHER:
+    if outcome == Outcome.ANOTHER and suggestion.day == today:
+        # Another for today (a card left open overnight brings nothing new).
+        energy = (
+            DayEnergy.objects.filter(owner=owner, day=today)
+            .values_list("energy", flat=True)
+            .first()
+            or suggestion.energy
+        )
         made = do_make_suggestions(
             owner,
-            suggestion.energy,
+            energy,
             limit=1,
-            salt=Suggestion.objects.filter(owner=owner, day=suggestion.day).count(),
-            keep=_next_position(owner, suggestion.day),
+            salt=Suggestion.objects.filter(owner=owner, day=today).count(),
+            keep=_next_position(owner, today),
         )
         return made[0] if made else None
     return None

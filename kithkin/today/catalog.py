@@ -146,8 +146,10 @@ def _check(raw: Any, index: int, situations: set[str]) -> Idea:
         raise fail(f"energy {bad[0]!r} is not one of {', '.join(ENERGIES)}")
     if len(set(energy)) != len(energy):
         raise fail("energy lists a value twice")
-    if "low" in energy and raw["effort"] not in ("tiny", "small"):
-        raise fail(f"a {raw['effort']} idea cannot fit low energy (only tiny or small ones can)")
+    if raw["target"] == "person" and raw["channel"] == "other":
+        raise fail("an idea for a person needs a real channel, not other")
+    if "low" in energy and raw["effort"] != "tiny":
+        raise fail(f"a {raw['effort']} idea cannot fit low energy (only tiny ones can)")
     if raw["effort"] == "main" and "good" not in energy:
         raise fail("a main idea must fit good energy")
 

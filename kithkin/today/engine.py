@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 ENERGIES = ("low", "some", "good")
@@ -121,7 +121,7 @@ def is_draining(p: PersonSnap) -> bool:
     return p.lifted + p.neutral + p.drained >= MIN_FEELINGS_TO_JUDGE and lift_share(p) < DRAINING
 
 
-def allowed(p: PersonSnap, snap: Snapshot) -> bool:
+def allowed(p: PersonSnap, snap: Snapshot, *, mind_waiting: bool = True) -> bool:
     """Every hard constraint about a person, in one place."""
     today = snap.now.date()
     if p.archived:
@@ -144,11 +144,26 @@ def allowed(p: PersonSnap, snap: Snapshot) -> bool:
             for past in snap.history
         ):
             return False
-    return p.waiting_since is None or snap.now - p.waiting_since >= WAITING_GRACE
+    return not mind_waiting or waiting_ok(p, snap.now)
+
+
+def waiting_ok(p: PersonSnap, now: datetime) -> bool:
+    return p.waiting_since is None or now - p.waiting_since >= WAITING_GRACE
 
 
 def channel_ok(p: PersonSnap, idea: IdeaSnap) -> bool:
-    return not p.channels or idea.channel in p.channels or idea.channel == "other"
+    return not p.channels or idea.channel in p.channels
+
+
+def is_reply(idea: IdeaSnap) -> bool:
+    """An idea that answers them (its words are a reply), whatever its kind."""
+    return idea.situation == "reply"
+
+
+def lifts(p: PersonSnap) -> bool:
+    """Worth saying "you usually feel lifted": enough feelings, and most of them lifted."""
+    total = p.lifted + p.neutral + p.drained
+    return total >= MIN_FEELINGS_TO_JUDGE and p.lifted > p.neutral + p.drained
 
 
 def energy_ok(idea: IdeaSnap, energy: str) -> bool:
@@ -192,7 +207,7 @@ def rank(snap: Snapshot, *, seed: int, limit: int = 3) -> list[Pick]:
     limit = max(1, min(limit, MAX_LIMIT))
     rng = random.Random(seed)  # noqa: S311 - variety, not security
     today = snap.now.date()
-    part = _part_of_day(snap.now)
+    part = part_of_day(snap.now)
     ideas = sorted(
         (i for i in snap.ideas if energy_ok(i, snap.energy) and (i.time_of_day in (None, part))),
         key=lambda i: i.slug,
@@ -212,30 +227,35 @@ def rank(snap: Snapshot, *, seed: int, limit: int = 3) -> list[Pick]:
     excluded_people = {pid for pid, _slug in snap.exclude if pid is not None}
     # People with the same channels, reply state and ladder rung get the same idea;
     # with thousands of people this keeps the engine to a few milliseconds.
-    best_for: dict[tuple[tuple[str, ...], bool, int], IdeaSnap | None] = {}
+    ranked_for: dict[tuple[tuple[str, ...], bool, int], list[IdeaSnap]] = {}
 
-    def best_idea(p: PersonSnap, owed: bool) -> IdeaSnap | None:
+    def ranked_ideas(p: PersonSnap, owed: bool) -> list[IdeaSnap]:
+        """The ideas that fit this person, best first."""
         usual = min((LADDER.get(c, 0) for c in p.channels), default=0)
         key = (p.channels, owed, usual)
-        if p.id not in excluded_people and key in best_for:
-            return best_for[key]
+        if p.id not in excluded_people and key in ranked_for:
+            return ranked_for[key]
         fits = [i for i in person_ideas if channel_ok(p, i) and (p.id, i.slug) not in snap.exclude]
         # A reply owed gets a reply idea when one fits their channels; otherwise
         # any idea for a person will do. Everyone else gets the non-reply ideas.
-        choices = [i for i in fits if (i.kind == "reply") == owed] or (fits if owed else [])
+        choices = [i for i in fits if is_reply(i) == owed] or (fits if owed else [])
         step = _ladder_bonus(p, snap.energy)
-        found = max(choices, key=lambda i: (idea_score(i) + step(i), i.slug), default=None)
+        found = sorted(choices, key=lambda i: (-(idea_score(i) + step(i)), i.slug))
         if p.id not in excluded_people:
-            best_for[key] = found
+            ranked_for[key] = found
         return found
 
     picks: list[Pick] = []
+    options: dict[int, list[IdeaSnap]] = {}
     people = sorted(snap.people, key=lambda p: p.id)
     blocked_by_waiting = False
     if not own_quiet:
         for p in people:
             if not allowed(p, snap):
-                blocked_by_waiting |= p.waiting_since is not None and not p.archived
+                # Note when waiting for their answer is the only thing in the way.
+                blocked_by_waiting |= not waiting_ok(p, snap.now) and allowed(
+                    p, snap, mind_waiting=False
+                )
                 continue
             owed = p.reply_owed_since is not None
             due = p.next_due_at is not None and p.next_due_at <= snap.now
@@ -245,9 +265,11 @@ def rank(snap: Snapshot, *, seed: int, limit: int = 3) -> list[Pick]:
                 continue
             if not owed and is_draining(p):
                 continue
-            idea = best_idea(p, owed)
-            if idea is None:
+            ranked_here = ranked_ideas(p, owed)
+            if not ranked_here:
                 continue
+            idea = ranked_here[0]
+            options[p.id] = ranked_here
             reasons: list[Reason] = []
             share = lift_share(p)
             score: float
@@ -262,14 +284,14 @@ def rank(snap: Snapshot, *, seed: int, limit: int = 3) -> list[Pick]:
                 score = 50 + 20 * min(past_due, 3.0)
                 score *= 0.5 + share
                 reasons.append(Reason("been_a_while", {"since": p.last_contact_at}))
-            if p.lifted + p.neutral + p.drained >= MIN_FEELINGS_TO_JUDGE and share >= 0.6:
+            if lifts(p):
                 reasons.append(Reason("lifts_you", {"share": share}))
             reasons.append(Reason("fits_energy", {"energy": snap.energy, "effort": idea.effort}))
             score += 10 * idea_score(idea) + rng.random()  # a tie-breaker, seeded
             picks.append(Pick(p.id, idea.slug, round(score, 6), tuple(reasons)))
 
     picks.sort(key=lambda k: (-k.score, k.person_id or 0, k.idea))
-    picks = picks[:limit]
+    picks = _vary_kinds(picks[:limit], options, {i.slug: i for i in ideas})
 
     # Someone outside the circle (or the person themself) now and then, and
     # always when nobody in the circle fits right now.
@@ -298,7 +320,26 @@ def rank(snap: Snapshot, *, seed: int, limit: int = 3) -> list[Pick]:
     return picks
 
 
-def _part_of_day(now: datetime) -> str:
+def _vary_kinds(
+    picks: list[Pick], options: dict[int, list[IdeaSnap]], by_slug: dict[str, IdeaSnap]
+) -> list[Pick]:
+    """No two suggestions on one page of the same kind of idea when another fits:
+    three "thank someone" cards read like a to-do list."""
+    used: set[str] = set()
+    varied = []
+    for pick in picks:
+        kind = by_slug[pick.idea].kind
+        if kind in used and pick.person_id is not None:
+            other = next((i for i in options.get(pick.person_id, []) if i.kind not in used), None)
+            if other is not None:
+                pick = replace(pick, idea=other.slug)
+                kind = other.kind
+        used.add(kind)
+        varied.append(pick)
+    return varied
+
+
+def part_of_day(now: datetime) -> str:
     return "morning" if now.hour < 12 else "afternoon" if now.hour < 18 else "evening"
 
 

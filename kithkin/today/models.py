@@ -111,8 +111,9 @@ class Suggestion(models.Model):
     day = models.DateField()
     energy = models.CharField(max_length=4, choices=Energy.choices)
     position = models.PositiveSmallIntegerField(default=0)
+    # Removing someone removes the suggestions about them (their name is in the words).
     person = models.ForeignKey(
-        Person, models.SET_NULL, null=True, blank=True, related_name="suggestions"
+        Person, models.CASCADE, null=True, blank=True, related_name="suggestions"
     )
     idea = models.ForeignKey(Idea, models.CASCADE, related_name="+")
     # The reasons as the engine gave them: [{"code": ..., "data": {...}}].

@@ -50,7 +50,10 @@ def today(request: HttpRequest) -> HttpResponse:
     cards: list[dict[str, object]] = []
     open_count = 0
     if energy:
-        for s in Suggestion.objects.filter(owner=owner, day=day).select_related("idea", "person"):
+        stored = list(
+            Suggestion.objects.filter(owner=owner, day=day).select_related("idea", "person")
+        )
+        for s in actions.still_fine(owner, now, stored):
             if s.outcome in (Outcome.ANOTHER, Outcome.NOT_TODAY, Outcome.GIVE_SPACE):
                 continue
             person = s.person
@@ -107,7 +110,7 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
         )
     elif outcome == Outcome.NOT_TODAY:
         messages.info(request, _("That's fine. It'll keep."))
-    elif outcome == Outcome.GIVE_SPACE:
+    elif outcome == Outcome.GIVE_SPACE and suggestion.person:
         messages.info(
             request,
             _("Giving %(name)s some space: no suggestions about them for two weeks.")

@@ -119,3 +119,52 @@ def test_a_read_only_token_cannot_answer(client: Client, alice: User) -> None:
         headers=_auth(alice, "read"),
     )
     assert r.status_code == 403
+
+
+def test_asking_again_after_answering_everything_makes_nothing_new(
+    client: Client, alice: User
+) -> None:
+    for name in ("Sam", "Ana", "Jo"):
+        _drifting(alice, name)
+    auth = _auth(alice)
+    for s in client.get("/api/v1/today?energy=some", headers=auth).json()["suggestions"]:
+        client.post(
+            f"/api/v1/suggestions/{s['id']}/respond",
+            {"outcome": "not_today"},
+            content_type="application/json",
+            headers=auth,
+        )
+    count = Suggestion.objects.count()
+    body = client.get("/api/v1/today?energy=some", headers=auth).json()
+    assert body["suggestions"] == []
+    assert Suggestion.objects.count() == count
+
+
+def test_a_read_only_token_can_read_but_not_make_suggestions(client: Client, alice: User) -> None:
+    _drifting(alice, "Sam")
+    r = client.get("/api/v1/today?energy=low", headers=_auth(alice, "read"))
+    assert r.status_code == 403
+    assert not Suggestion.objects.exists()
+    client.get("/api/v1/today?energy=low", headers=_auth(alice))
+    r = client.get("/api/v1/today", headers=_auth(alice, "read"))
+    assert r.status_code == 200 and r.json()["suggestions"]
+
+
+def test_unknown_fields_and_space_without_a_person_are_refused(client: Client, alice: User) -> None:
+    auth = _auth(alice)
+    s = client.get("/api/v1/today?energy=low", headers=auth).json()["suggestions"][0]
+    assert s["person_id"] is None
+    r = client.post(
+        f"/api/v1/suggestions/{s['id']}/respond",
+        {"outcome": "done", "extra": 1},
+        content_type="application/json",
+        headers=auth,
+    )
+    assert r.status_code == 422
+    r = client.post(
+        f"/api/v1/suggestions/{s['id']}/respond",
+        {"outcome": "give_space"},
+        content_type="application/json",
+        headers=auth,
+    )
+    assert r.status_code == 422

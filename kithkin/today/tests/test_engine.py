@@ -214,6 +214,38 @@ def test_nothing_already_shown_comes_back(case: tuple[Snapshot, int, int]) -> No
     assert not shown & {(k.person_id, k.idea) for k in again}
 
 
+@settings(max_examples=300, deadline=None)
+@given(case=snapshots())
+def test_the_real_catalog_never_breaks_a_hard_constraint(case: tuple[Snapshot, int, int]) -> None:
+    from kithkin.today import catalog
+
+    ideas = [
+        IdeaSnap(
+            i.slug, i.effort, i.energy, i.target, i.channel, i.kind, i.time_of_day, i.situation
+        )
+        for i in catalog.ideas()
+    ]
+    s, seed, limit = case
+    s = replace(s, ideas=ideas)
+    people = {p.id: p for p in s.people}
+    by_slug = {i.slug: i for i in ideas}
+    for pick in rank(s, seed=seed, limit=limit):
+        idea = by_slug[pick.idea]
+        assert s.energy in idea.energies
+        if pick.person_id is not None:
+            p = people[pick.person_id]
+            assert not p.channels or idea.channel in p.channels
+            assert not p.archived
+            assert idea.target == "person"
+
+
+def test_you_usually_feel_lifted_needs_mostly_lifted() -> None:
+    mixed = sam(lifted=2, neutral=4)
+    assert not any(r.code == "lifts_you" for k in rank(snap([mixed]), seed=1) for r in k.reasons)
+    glad = sam(lifted=5, neutral=1)
+    assert any(r.code == "lifts_you" for k in rank(snap([glad]), seed=1) for r in k.reasons)
+
+
 # --- Behaviour ---------------------------------------------------------------------
 
 

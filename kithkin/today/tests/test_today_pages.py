@@ -249,3 +249,83 @@ def test_the_words_come_in_a_few_tones(alice_client: Client, alice: User) -> Non
     alice_client.post(reverse("change_tone", args=[s.pk]), {"tone": "shouty"})
     s.refresh_from_db()
     assert s.draft in seen
+
+
+def test_a_suggestion_that_no_longer_fits_is_not_shown(alice_client: Client, alice: User) -> None:
+    from kithkin.circle import actions as circle_actions
+
+    people = [_drifting(alice, name) for name in ("Jo", "Kim", "Lee")]
+    picks = {s.person.name: s for s in _pick(alice_client) if s.person}
+    assert set(picks) == {"Jo", "Kim", "Lee"}
+    jo, kim, lee = people
+    circle_actions.do_set_archived(jo, True)
+    kim.paused_until = timezone.localdate() + timedelta(days=100)
+    circle_actions.do_save_person(kim)
+    contact(alice, [lee], initiated_by="me", awaiting_reply=True)
+    html = _html(alice_client, reverse("today"))
+    for name in ("Jo", "Kim", "Lee"):
+        assert f'With <a href="/people/{picks[name].person_id}/">' not in html
+    # Giving space from a stale card never shortens a longer pause.
+    alice_client.post(reverse("respond", args=[picks["Kim"].pk]), {"outcome": "give_space"})
+    kim.refresh_from_db()
+    assert kim.paused_until == timezone.localdate() + timedelta(days=100)
+
+
+def test_own_quiet_hours_starting_later_hide_suggestions_to_reach_out(
+    alice_client: Client, alice: User
+) -> None:
+    _drifting(alice, "Sam")
+    assert any(s.person for s in _pick(alice_client))
+    now = timezone.localtime(timezone=alice.zone)
+    alice.quiet_days = [now.weekday()]
+    alice.save()
+    assert "With <a" not in _html(alice_client, reverse("today"))
+
+
+def test_another_on_yesterdays_card_changes_nothing_today(
+    alice_client: Client, alice: User
+) -> None:
+    import time_machine
+
+    for n in range(4):
+        _drifting(alice, f"Friend {n}")
+    with time_machine.travel(timezone.now() - timedelta(days=1)):
+        old = _pick(alice_client, "low")[0]
+    today = _pick(alice_client, "good")
+    alice_client.post(reverse("respond", args=[old.pk]), {"outcome": "another"})
+    assert DayEnergy.objects.get(owner=alice, day=timezone.localdate()).energy == "good"
+    assert Suggestion.objects.filter(day=timezone.localdate(), outcome="").count() == len(today)
+
+
+def test_not_today_holds_for_the_whole_day_whatever_the_energy(
+    alice_client: Client, alice: User
+) -> None:
+    _drifting(alice, "Sam")
+    _drifting(alice, "Ana")
+    for s in _pick(alice_client, "some"):
+        alice_client.post(reverse("respond", args=[s.pk]), {"outcome": "not_today"})
+    again = _pick(alice_client, "good")
+    assert not [s for s in again if s.person and not s.outcome]
+
+
+def test_a_double_tap_on_done_logs_once(alice_client: Client, alice: User) -> None:
+    sam = _drifting(alice, "Sam")
+    s = next(s for s in _pick(alice_client) if s.person == sam)
+    before = Interaction.objects.count()
+    alice_client.post(reverse("respond", args=[s.pk]), {"outcome": "done"})
+    alice_client.post(reverse("respond", args=[s.pk]), {"outcome": "done"})
+    assert Interaction.objects.count() == before + 1
+
+
+def test_removing_someone_removes_their_suggestions(alice_client: Client, alice: User) -> None:
+    sam = _drifting(alice, "Sam")
+    s = next(s for s in _pick(alice_client) if s.person == sam)
+    alice_client.post(reverse("delete_person", args=[sam.pk]))
+    assert not Suggestion.objects.filter(pk=s.pk).exists()
+
+
+def test_one_page_mixes_kinds_of_ideas(alice_client: Client, alice: User) -> None:
+    for n in range(6):
+        _drifting(alice, f"Friend {n}", days=40 + n)
+    kinds = [s.idea.kind for s in _pick(alice_client, "good")]
+    assert len(kinds) == len(set(kinds))
