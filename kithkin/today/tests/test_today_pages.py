@@ -267,6 +267,7 @@ def test_a_suggestion_that_no_longer_fits_is_not_shown(alice_client: Client, ali
     for s, block in zip(shown, blockers, strict=False):
         block(s.person)
     paused = shown[-1].person
+    assert paused is not None
     paused.paused_until = timezone.localdate() + timedelta(days=100)
     circle_actions.do_save_person(paused)
     html = _html(alice_client, reverse("today"))
