@@ -220,6 +220,13 @@ class Interaction(models.Model):
         indexes = [
             # Timelines and lists, newest first (circle.views, api).
             models.Index(fields=["owner", "-happened_at"], name="interaction_owner_time"),
+            # The few contacts still marked as waiting for a reply: replies owed
+            # (circle.actions.refresh_people) and waiting for theirs (today.actions).
+            models.Index(
+                fields=["owner", "initiated_by"],
+                name="interaction_awaiting",
+                condition=Q(awaiting_reply=True, deleted_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

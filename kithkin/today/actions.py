@@ -35,27 +35,25 @@ def seed_for(owner: User, day: date, salt: int = 0) -> int:
     return int.from_bytes(digest[:8], "big")
 
 
-def snapshot(
-    owner: User,
-    now: datetime,
-    energy: str,
-    exclude: frozenset = frozenset(),
-    only: Iterable[int] | None = None,
-) -> tuple[engine.Snapshot, dict[int, Person], dict[str, Idea]]:
-    """Everything the engine needs, in a fixed number of queries.
+def person_snaps(
+    owner: User, only: Iterable[int] | None = None
+) -> tuple[list[engine.PersonSnap], dict[int, Person]]:
+    """The engine's view of the owner's active people (or just `only` of them).
 
-    1. The person's active people, with only the fields the engine reads.
+    1. The people, with only the fields the engine reads.
     2. Per person: how they tend to feel after contact, and the latest contact
        from them (to know whether my own messages are still waiting).
     3. My messages marked as waiting for a reply.
-    4. The ideas they haven't hidden, and the last HISTORY_DAYS of suggestions.
     """
     found = Person.objects.filter(owner=owner, archived_at__isnull=True)
     links = InteractionPerson.objects.filter(owner=owner, interaction__deleted_at__isnull=True)
     if only is not None:
-        ids = list(only)
-        found = found.filter(pk__in=ids)
-        links = links.filter(person_id__in=ids)
+        found = found.filter(pk__in=list(only))
+        # Scoped through the owner's people rather than the owner column, so the
+        # planner walks these few people's rows instead of all the owner's.
+        links = InteractionPerson.objects.filter(
+            person__in=found.values("pk"), interaction__deleted_at__isnull=True
+        )
     people = {p.pk: p for p in found.only(*SNAPSHOT_FIELDS)}
     stats = {
         row["person_id"]: row
@@ -71,24 +69,6 @@ def snapshot(
         interaction__initiated_by=Initiator.ME, interaction__awaiting_reply=True
     ).values_list("person_id", "happened_at"):
         mine_waiting[person_id].append(when)
-
-    hidden = HiddenIdea.objects.filter(owner=owner).values("idea_id")
-    ideas = {i.slug: i for i in Idea.objects.for_owner(owner).exclude(pk__in=hidden)}
-    today = now.date()
-    history = [
-        engine.Past(
-            day=s.day,
-            idea=s.idea.slug,
-            kind=s.idea.kind,
-            energy=s.energy,
-            person_id=s.person_id,
-            outcome=s.outcome,
-            feeling=s.interaction.feeling_after if s.interaction else "",
-        )
-        for s in Suggestion.objects.filter(
-            owner=owner, day__gte=today - timedelta(days=HISTORY_DAYS)
-        ).select_related("idea", "interaction")
-    ]
     snaps = [
         engine.PersonSnap(
             id=p.pk,
@@ -114,31 +94,61 @@ def snapshot(
         )
         for p in people.values()
     ]
-    idea_snaps = [
-        engine.IdeaSnap(
-            slug=i.slug,
-            effort=i.effort,
-            energies=frozenset(i.energies),
-            target=i.target,
-            channel=i.channel,
-            kind=i.kind,
-            time_of_day=i.time_of_day or None,
-            situation=i.situation or None,
+    return snaps, people
+
+
+def recent_history(owner: User, today: date) -> list[engine.Past]:
+    """The last HISTORY_DAYS of suggestions and what became of them."""
+    return [
+        engine.Past(
+            day=s.day,
+            idea=s.idea.slug,
+            kind=s.idea.kind,
+            energy=s.energy,
+            person_id=s.person_id,
+            outcome=s.outcome,
+            feeling=s.interaction.feeling_after if s.interaction else "",
         )
-        for i in ideas.values()
+        for s in Suggestion.objects.filter(
+            owner=owner, day__gte=today - timedelta(days=HISTORY_DAYS)
+        ).select_related("idea", "interaction")
     ]
+
+
+def snapshot(
+    owner: User, now: datetime, energy: str, exclude: frozenset = frozenset()
+) -> tuple[engine.Snapshot, dict[int, Person], dict[str, Idea]]:
+    """Everything the engine needs, in a fixed number of queries: the people
+    (`person_snaps`), the ideas they haven't hidden, and the recent history."""
+    snaps, people = person_snaps(owner)
+    hidden = HiddenIdea.objects.filter(owner=owner).values("idea_id")
+    ideas = {i.slug: i for i in Idea.objects.for_owner(owner).exclude(pk__in=hidden)}
+    idea_snaps = [idea_snap(i) for i in ideas.values()]
     snap = engine.Snapshot(
         now=now,
         energy=energy,
         people=snaps,
         ideas=idea_snaps,
-        history=history,
+        history=recent_history(owner, now.date()),
         own_quiet_start=owner.quiet_start,
         own_quiet_end=owner.quiet_end,
         own_quiet_days=tuple(owner.quiet_days),
         exclude=exclude,
     )
     return snap, people, ideas
+
+
+def idea_snap(i: Idea) -> engine.IdeaSnap:
+    return engine.IdeaSnap(
+        slug=i.slug,
+        effort=i.effort,
+        energies=frozenset(i.energies),
+        target=i.target,
+        channel=i.channel,
+        kind=i.kind,
+        time_of_day=i.time_of_day or None,
+        situation=i.situation or None,
+    )
 
 
 def do_change_tone(suggestion: Suggestion, tone: str) -> None:
@@ -220,34 +230,43 @@ def still_fine(owner: User, now: datetime, suggestions: list[Suggestion]) -> lis
     """Today's suggestions that may still be shown now.
 
     Suggestions are made once, but hours later someone may be set aside, paused
-    or inside their quiet hours, the person's own quiet time may have begun, or
-    the idea may belong to another time of day: every hard constraint is checked
-    again before anything is shown. Answered ones stay, so "done" is seen.
+    or inside their quiet hours, the person's own quiet time may have begun, an
+    idea may have been hidden or belong to another time of day: every hard
+    constraint is checked again before anything is shown. Answered ones stay,
+    so "done" is seen.
     """
     open_ones = [s for s in suggestions if not s.outcome]
     if not open_ones:
         return suggestions
-    ids = {s.person_id for s in open_ones if s.person_id}
-    snap, _people, ideas = snapshot(owner, now, open_ones[0].energy, only=ids)
+    snaps, _people = person_snaps(owner, only={s.person_id for s in open_ones if s.person_id})
+    by_id = {p.id: p for p in snaps}
+    hidden = set(
+        HiddenIdea.objects.filter(
+            owner=owner, idea_id__in={s.idea_id for s in open_ones}
+        ).values_list("idea_id", flat=True)
+    )
+    # Earlier suggestions only matter for someone with a pace; skip the query if none.
+    paced = any(p.min_days_between for p in snaps)
+    snap = engine.Snapshot(
+        now=now, energy=open_ones[0].energy, people=snaps, ideas=(),
+        history=recent_history(owner, now.date()) if paced else (),
+    )  # fmt: skip
     own_quiet = engine.in_quiet(now, owner.quiet_start, owner.quiet_end, owner.quiet_days)
     part = engine.part_of_day(now)
-    by_id = {p.id: p for p in snap.people}
-    idea_snaps = {i.slug: i for i in snap.ideas}
 
     def fine(s: Suggestion) -> bool:
         if s.outcome:
             return True
-        idea = idea_snaps.get(s.idea.slug) if s.idea.slug in ideas else None
-        if idea is None or (idea.time_of_day or part) != part:
-            return False  # hidden since, or meant for another time of day
+        if s.idea_id in hidden or (s.idea.time_of_day or part) != part:
+            return False
         if s.person_id is None:
-            return not own_quiet or idea.target == "self"
+            return not own_quiet or s.idea.target == "self"
         p = by_id.get(s.person_id)
         return (
             p is not None
             and not own_quiet
             and engine.allowed(p, snap)
-            and engine.channel_ok(p, idea)
+            and engine.channel_ok(p, idea_snap(s.idea))
         )
 
     return [s for s in suggestions if fine(s)]
