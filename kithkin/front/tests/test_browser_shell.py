@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from kithkin.accounts.models import User
 from kithkin.conftest import screenshot
@@ -32,7 +33,9 @@ def test_sign_up_then_the_privacy_welcome_then_today(page) -> None:
     page.get_by_role("heading", name="Where it lives").wait_for()
     assert page.evaluate("window.stillHere") is True
     # Focus follows the new card, as it would after a page load.
-    page.wait_for_function("document.activeElement.textContent.trim() === 'Where it lives'")
+    # (expect() polls from outside the page: a wait_for_function string would be
+    # evaluated inside it, which the page's CSP rightly forbids.)
+    expect(page.get_by_role("heading", name="Where it lives")).to_be_focused()
 
     page.get_by_role("button", name="Got it — take me to Today").click()
     page.wait_for_url("**/today/")
