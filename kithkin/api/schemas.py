@@ -7,7 +7,7 @@ than a silent no-op.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Annotated, Literal, TypeAlias
 
 from django.utils import timezone
@@ -35,12 +35,7 @@ from kithkin.circle.models import (
     Ring,
     Size,
 )
-
-# The largest id a database column holds; anything bigger can't name a row.
-MAX_ID = 2**63 - 1
-# Dates far outside a life are typos, and some would overflow date arithmetic.
-EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
-LONGEST_PAUSE = timedelta(days=3650)
+from kithkin.lib.limits import EARLIEST, LONGEST_PAUSE, MAX_ID
 
 
 def _no_nul(value: str) -> str:

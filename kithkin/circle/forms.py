@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django import forms
@@ -18,15 +18,10 @@ from kithkin.circle.models import (
     Person,
     Size,
 )
+from kithkin.lib.limits import EARLIEST, LONGEST_PAUSE, MAX_ID
 
 WEEKDAYS = sorted(dates.WEEKDAYS.items())  # 0 = Monday, names translated
 MONTHS = [("", _("Month")), *((str(i), name) for i, name in sorted(dates.MONTHS.items()))]
-
-
-# A database id can't be larger; bigger numbers overflow inside the driver.
-MAX_ID = 2**63 - 1
-EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
-LONGEST_PAUSE = timedelta(days=3650)
 
 
 def parse_ids(values: Iterable[str]) -> list[int]:
