@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-from typing import cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,16 +19,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kithkin.accounts.actions import do_create_account, do_delete_account, do_update_profile
 from kithkin.accounts.export import account_export
 from kithkin.accounts.forms import ApiTokenForm, DeleteAccountForm, ProfileForm, SignupForm
-from kithkin.accounts.models import ApiToken, Invite, User
+from kithkin.accounts.models import ApiToken, Invite
 from kithkin.lib.http import HtmxHttpRequest
+from kithkin.lib.http import request_owner as _user
 
 WELCOME_STEPS = 4
 INVITE_SESSION_KEY = "signup_invite"
-
-
-def _user(request: HttpRequest) -> User:
-    # Only called behind login_required, so this is a real, saved User.
-    return cast(User, request.user)
 
 
 def _get_token_for_user(request: HttpRequest, pk: int) -> ApiToken:

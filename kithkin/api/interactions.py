@@ -3,8 +3,6 @@
 # No `from __future__ import annotations` here: ninja reads the view annotations
 # through @paginate's wrapper, whose globals are ninja's, so strings wouldn't resolve.
 
-from typing import cast
-
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -25,12 +23,9 @@ from kithkin.api.schemas import (
 )
 from kithkin.circle import actions
 from kithkin.circle.models import Interaction, InteractionPerson, Person
+from kithkin.lib.http import request_owner as _owner
 
 router = Router(tags=["interactions"])
-
-
-def _owner(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _interactions(owner: User) -> QuerySet[Interaction]:

@@ -3,7 +3,7 @@
 # No `from __future__ import annotations` here: ninja reads the view annotations
 # through @paginate's wrapper, whose globals are ninja's, so strings wouldn't resolve.
 
-from typing import Any, cast
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -13,7 +13,6 @@ from ninja import Query, Router
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from kithkin.accounts.models import User
 from kithkin.api.schemas import (
     ErrorOut,
     ObjectId,
@@ -27,12 +26,9 @@ from kithkin.api.schemas import (
 )
 from kithkin.circle import actions
 from kithkin.circle.models import RING_BY_SLUG, Person
+from kithkin.lib.http import request_owner as _owner
 
 router = Router(tags=["people"])
-
-
-def _owner(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _get_person_for_user(request: HttpRequest, pk: int) -> Person:

@@ -12,8 +12,9 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import AuthorizationError, HttpError
 from pydantic import ConfigDict
 
-from kithkin.accounts.models import ApiToken, User
+from kithkin.accounts.models import ApiToken
 from kithkin.api.schemas import ErrorOut, ObjectId
+from kithkin.lib.http import request_owner as _owner
 from kithkin.today import actions, reasons
 from kithkin.today.models import DayEnergy, Suggestion
 
@@ -59,10 +60,6 @@ class RespondOut(Schema):
     suggestion: SuggestionOut
     interaction_id: int | None
     replacement: SuggestionOut | None
-
-
-def _owner(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _out(s: Suggestion) -> SuggestionOut:

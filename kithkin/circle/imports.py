@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -23,16 +23,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kithkin.accounts.decorators import onboarded_required
-from kithkin.accounts.models import User
 from kithkin.circle import vcard
 from kithkin.circle.models import ContactImport, Person, Ring
+from kithkin.lib.http import request_owner as _owner
 
 # Uploads nobody confirmed are cleared on the owner's next upload.
 STALE_AFTER = timedelta(days=1)
-
-
-def _owner(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _get_import_for_user(request: HttpRequest, pk: int) -> ContactImport:

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from itertools import groupby
-from typing import cast
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -17,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kithkin.accounts.decorators import onboarded_required
-from kithkin.accounts.models import User
 from kithkin.circle import actions, prompts
 from kithkin.circle.forms import (
     WEEKDAYS,
@@ -38,12 +36,9 @@ from kithkin.circle.models import (
     Person,
     Ring,
 )
+from kithkin.lib.http import request_owner as _owner
 
 TIMELINE_LENGTH = 20
-
-
-def _owner(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _get_person_for_user(request: HttpRequest, pk: int) -> Person:

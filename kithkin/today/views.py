@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
 from django.db.models import Max, Q
 from django.http import HttpRequest, HttpResponse
@@ -12,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kithkin.accounts.decorators import onboarded_required
-from kithkin.accounts.models import User
 from kithkin.circle.models import Initiator, Interaction, InteractionPerson
+from kithkin.lib.http import request_owner as _owner
 from kithkin.today import actions, drafts, reasons
 from kithkin.today.forms import IdeaForm, SavedMessageForm
 from kithkin.today.models import (
@@ -25,10 +23,6 @@ from kithkin.today.models import (
     SavedMessage,
     Suggestion,
 )
-
-
-def _owner(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _get_suggestion_for_user(request: HttpRequest, pk: int) -> Suggestion:
