@@ -59,6 +59,26 @@ def give_today_rows(user: User) -> None:
     SavedMessage.objects.create(owner=user, label="check-in", text="Thinking of you.")
 
 
+def give_wellbeing_rows(user: User) -> None:
+    """One row in each check-in, measure, goal and support table."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kithkin.support.models import HardDay, SafetyPlan
+    from kithkin.wellbeing.models import CheckIn, Goal, GoalSkip, Measure
+
+    today = timezone.localdate()
+    CheckIn.objects.create(owner=user, day=today, mood=3, energy="some", note="slow day")
+    Measure.objects.create(
+        owner=user, kind="ucla3", taken_on=today, answers=[2, 1, 2], score=5, direct=2
+    )
+    goal = Goal.objects.create(owner=user, title="A call each week", measure="call")
+    GoalSkip.objects.create(owner=user, goal=goal, day=today - timedelta(days=1))
+    SafetyPlan.objects.create(owner=user, coping="A walk round the block")
+    HardDay.objects.create(owner=user, day=today, asked=True)
+
+
 @pytest.fixture
 def alice(db: None) -> User:
     return make_user("alice", timezone="Europe/London", country="GB")

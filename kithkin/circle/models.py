@@ -95,6 +95,8 @@ class Person(models.Model):
     paused_until = models.DateField(_("give space until"), null=True, blank=True)
     # Gently set aside: out of lists and suggestions, never deleted unless asked.
     archived_at = models.DateTimeField(null=True, blank=True)
+    # Someone the person could turn to on a hard day (support card, safety plan).
+    trusted = models.BooleanField(_("someone I trust on hard days"), default=False)
 
     cadence_days = models.PositiveSmallIntegerField(
         _("keep in touch every (days)"), null=True, blank=True

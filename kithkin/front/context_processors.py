@@ -17,15 +17,33 @@ NAV = [
 NAV_NAMES = {name for name, _label in NAV}
 # Pages reached from Settings keep Settings highlighted in the navigation.
 SETTINGS_PAGES = {"password_change", "password_change_done", "delete_account"}
+# Pages inside a section keep it highlighted: check-in history and the
+# questionnaires under Check-in; goals and the summary under Insights.
+SECTION_PREFIXES = [
+    ("checkin", "checkin"),
+    ("measure", "checkin"),
+    ("goal", "insights"),
+    ("summary", "insights"),
+    ("insights", "insights"),
+]
+
+
+def section_of(url_name: str) -> str:
+    if url_name in SETTINGS_PAGES:
+        return "settings"
+    for prefix, section in SECTION_PREFIXES:
+        if url_name.startswith(prefix):
+            return section
+    return url_name if url_name in NAV_NAMES else ""
 
 
 def branding(request: HttpRequest) -> dict[str, Any]:
     match = getattr(request, "resolver_match", None)
     url_name = match.url_name if match else ""
-    section = "settings" if url_name in SETTINGS_PAGES else url_name
+    section = section_of(url_name or "")
     return {
         "site_name": settings.SITE_NAME,
         "registration": settings.REGISTRATION,
         "nav": NAV,
-        "current_section": section if section in NAV_NAMES else "",
+        "current_section": section,
     }

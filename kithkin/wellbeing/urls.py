@@ -1,8 +1,7 @@
-from django.urls import path
-
-from kithkin.wellbeing import views
+from django.urls import include, path
 
 urlpatterns = [
-    path("checkin/", views.checkin, name="checkin"),
-    path("insights/", views.insights, name="insights"),
+    path("", include("kithkin.wellbeing.checkin_urls")),
+    path("", include("kithkin.wellbeing.insight_urls")),
+    path("", include("kithkin.wellbeing.goal_urls")),
 ]

@@ -14,7 +14,7 @@ from kithkin.circle.models import (
     InteractionPerson,
     Person,
 )
-from kithkin.conftest import give_today_rows
+from kithkin.conftest import give_today_rows, give_wellbeing_rows
 
 
 def _give_data(user: User) -> None:
@@ -28,6 +28,7 @@ def _give_data(user: User) -> None:
     ImportantDate.objects.create(owner=user, person=sam, label="Name day", month=5, day=3)
     ContactImport.objects.create(owner=user, payload="BEGIN:VCARD")
     give_today_rows(user)
+    give_wellbeing_rows(user)
 
 
 @pytest.mark.django_db
@@ -57,6 +58,12 @@ def test_it_removes_every_row_the_person_owns(
         "InteractionPerson",
         "ImportantDate",
         "ContactImport",
+        "CheckIn",
+        "Measure",
+        "Goal",
+        "GoalSkip",
+        "SafetyPlan",
+        "HardDay",
     }
     for model in models:
         assert model._default_manager.filter(owner_id=alice.pk).exists(), model

@@ -15,7 +15,7 @@ from kithkin.circle.models import (
     InteractionPerson,
     Person,
 )
-from kithkin.conftest import give_today_rows
+from kithkin.conftest import give_today_rows, give_wellbeing_rows
 
 
 @pytest.mark.django_db
@@ -87,6 +87,7 @@ def test_the_export_holds_everything_the_person_owns(
         ImportantDate.objects.create(owner=user, person=sam, label="Name day", month=5, day=3)
         ContactImport.objects.create(owner=user, payload="BEGIN:VCARD")
         give_today_rows(user)
+        give_wellbeing_rows(user)
     ImportantDate.objects.create(owner=user, person=sam, label="Name day", month=5, day=3)
 
     r = alice_client.get(reverse("export"))
