@@ -14,7 +14,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from kithkin.accounts.models import User
-from kithkin.api import checkins, interactions, people, today
+from kithkin.api import checkins, interactions, measures, people, today
 from kithkin.api.auth import TokenAuth
 from kithkin.api.schemas import ErrorOut
 
@@ -61,6 +61,7 @@ api.add_router("/people", people.router)
 api.add_router("/interactions", interactions.router)
 api.add_router("", today.router)
 api.add_router("/checkins", checkins.router)
+api.add_router("/measures", measures.router)
 
 
 class MeOut(Schema):

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from kithkin.wellbeing import views
+from kithkin.wellbeing import checkins
 
 urlpatterns = [
-    path("checkin/", views.checkin, name="checkin"),
+    path("checkin/", checkins.checkin, name="checkin"),
 ]

@@ -7,10 +7,5 @@ from kithkin.accounts.decorators import onboarded_required
 
 
 @onboarded_required
-def checkin(request: HttpRequest) -> HttpResponse:
-    return render(request, "wellbeing/checkin.html")
-
-
-@onboarded_required
 def insights(request: HttpRequest) -> HttpResponse:
     return render(request, "wellbeing/insights.html")
