@@ -164,3 +164,87 @@ def build(seed: int = 7) -> list[DemoInteraction]:
 
     history.sort(key=lambda h: h.days_ago)
     return history
+
+
+@dataclass
+class DemoCheckIn:
+    days_ago: int
+    hour: int  # local hour it was written
+    mood: int
+    energy: str
+    sleep_hours: float
+    rested: int
+    meaningful: bool
+    connected: int
+    note: str
+    tags: list[str]
+
+
+CHECKIN_NOTES = [
+    "Slow start, better after lunch.",
+    "Long walk by the river.",
+    "Tired, but the call helped.",
+    "Quiet day at home.",
+    "Cooked something new.",
+    "",
+    "",
+    "",
+    "",
+]
+TAGS = ["work", "rain", "walk", "family", "cooking", "music"]
+
+
+def build_checkins(history: list[DemoInteraction], seed: int = 11) -> list[DemoCheckIn]:
+    """Most days of the six months, with a mood that slowly rises and is a little
+    better on days with a contact that lifted (as behavioural activation would
+    lead one to hope), and a few days skipped, as real life has."""
+    rng = random.Random(seed)  # noqa: S311 - made-up demo data, not security
+    lifted_days = {int(h.days_ago) for h in history if h.feeling == "lifted"}
+    contact_days = {int(h.days_ago) for h in history}
+    out = []
+    for days_ago in range(HISTORY_DAYS - 1, -1, -1):
+        if rng.random() < 0.18:
+            continue
+        trend = 2.2 + 1.2 * (1 - days_ago / HISTORY_DAYS)
+        mood = trend + (0.7 if days_ago in lifted_days else 0) + rng.gauss(0, 0.7)
+        if days_ago % 7 == 3:  # Sundays tend to be harder
+            mood -= 0.6
+        mood_level = max(1, min(5, round(mood)))
+        sleep = round(max(4.0, min(9.5, rng.gauss(7.0, 1.0))) * 2) / 2
+        out.append(
+            DemoCheckIn(
+                days_ago=days_ago,
+                hour=rng.choice([8, 9, 13, 19, 21, 22]),
+                mood=mood_level,
+                energy=("low", "some", "good")[min(2, max(0, mood_level - 2))],
+                sleep_hours=sleep,
+                rested=max(1, min(5, round(sleep - 3.5))),
+                meaningful=rng.random() < 0.3 + 0.1 * mood_level,
+                connected=max(1, min(5, mood_level + (1 if days_ago in contact_days else -1))),
+                note=rng.choice(CHECKIN_NOTES),
+                tags=rng.sample(TAGS, k=rng.choice([0, 0, 1, 2])),
+            )
+        )
+    return out
+
+
+# (days ago, kind, answers, ONS direct answer) - a month apart, slowly easing.
+MEASURES: list[tuple[int, str, list[int], int | None]] = [
+    (170, "ucla3", [3, 2, 3], 4),
+    (140, "ucla3", [2, 2, 3], 4),
+    (110, "ucla3", [2, 2, 2], 3),
+    (80, "ucla3", [2, 1, 2], 3),
+    (50, "ucla3", [2, 1, 2], 3),
+    (20, "ucla3", [1, 1, 2], 2),
+    (165, "who5", [2, 2, 1, 1, 2], None),
+    (105, "who5", [3, 2, 2, 2, 3], None),
+    (45, "who5", [3, 3, 3, 2, 3], None),
+]
+
+# (title, what counts, times, per days, skip days ago)
+GOALS: list[tuple[str, str, int, int, list[int]]] = [
+    ("A call with someone each week", "call", 1, 7, [30, 31]),
+    ("One gathering a month", "gathering", 1, 30, []),
+    ("Check in three days a week", "checkin", 3, 7, []),
+]
+TRUSTED = [0, 1]  # Maya and Sam

@@ -11,6 +11,7 @@ from django.test import Client
 from kithkin.accounts.models import User
 from kithkin.circle.models import Interaction, InteractionPerson, Person
 from kithkin.front import demo
+from kithkin.wellbeing.models import CheckIn, Goal, GoalSkip, Measure
 
 
 def test_the_demo_history_is_plausible() -> None:
@@ -29,6 +30,19 @@ def test_the_demo_history_is_plausible() -> None:
     newest = {i: min(h.days_ago for h in history if i in h.people) for i in range(25)}
     assert max(newest.values()) > 45
     assert demo.build() == demo.build(), "the same seed gives the same demo"
+
+
+def test_the_demo_check_ins_are_plausible() -> None:
+    history = demo.build()
+    checkins = demo.build_checkins(history)
+    days = [c.days_ago for c in checkins]
+    assert len(days) == len(set(days)), "one check-in a day"
+    assert 0.7 * demo.HISTORY_DAYS < len(checkins) < demo.HISTORY_DAYS, "most days, not all"
+    assert all(1 <= c.mood <= 5 and 1 <= c.connected <= 5 and 1 <= c.rested <= 5 for c in checkins)
+    first = [c.mood for c in checkins if c.days_ago > 120]
+    last = [c.mood for c in checkins if c.days_ago < 60]
+    assert sum(last) / len(last) > sum(first) / len(first), "mood slowly eases upwards"
+    assert demo.build_checkins(history) == checkins, "the same seed gives the same demo"
 
 
 def _demo() -> str:
@@ -52,6 +66,12 @@ def test_the_command_creates_a_demo_you_can_log_in_to(client: Client) -> None:
     assert people.exclude(topics_to_avoid=[]).count() == 2
     assert people.filter(reply_owed_since__isnull=False).count() == 2
     assert not people.filter(next_due_at__isnull=True).exists()
+    assert people.filter(trusted=True).count() == 2
+    assert CheckIn.objects.filter(owner=user).count() == len(demo.build_checkins(demo.build()))
+    ucla = Measure.objects.filter(owner=user, kind="ucla3").order_by("taken_on")
+    assert [m.score for m in ucla] == [8, 7, 6, 5, 5, 4]
+    assert Goal.objects.filter(owner=user).count() == 3
+    assert GoalSkip.objects.filter(owner=user).count() == 2
     r = client.post("/login/", {"username": "demo", "password": password})
     assert r.status_code == 302
     html = client.get("/people/").content.decode()

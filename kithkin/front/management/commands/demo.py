@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import secrets
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -13,6 +14,8 @@ from kithkin.accounts.models import User
 from kithkin.circle.actions import refresh_people
 from kithkin.circle.models import Interaction, InteractionPerson, Person
 from kithkin.front import demo
+from kithkin.wellbeing import scoring
+from kithkin.wellbeing.models import CheckIn, Goal, GoalSkip, Measure
 
 
 def _person(user: User, index: int, name: str, nick: str, ring: int, how: str) -> Person:
@@ -35,6 +38,52 @@ def _person(user: User, index: int, name: str, nick: str, ring: int, how: str) -
 
 
 class Command(BaseCommand):
+    def _wellbeing(self, user: User, history: list[demo.DemoInteraction]) -> int:
+        today = timezone.localdate()
+        zone = timezone.get_current_timezone()
+        made = CheckIn.objects.bulk_create(
+            CheckIn(
+                owner=user,
+                day=today - timedelta(days=c.days_ago),
+                mood=c.mood,
+                energy=c.energy,
+                sleep_hours=Decimal(str(c.sleep_hours)),
+                rested=c.rested,
+                meaningful=c.meaningful,
+                connected=c.connected,
+                note=c.note,
+                tags=c.tags,
+                created_at=datetime.combine(
+                    today - timedelta(days=c.days_ago), time(c.hour), tzinfo=zone
+                ),
+            )
+            for c in demo.build_checkins(history)
+        )
+        Measure.objects.bulk_create(
+            Measure(
+                owner=user,
+                kind=kind,
+                taken_on=today - timedelta(days=days_ago),
+                answers=answers,
+                score=scoring.ucla3(answers) if kind == "ucla3" else scoring.who5(answers),
+                direct=direct,
+            )
+            for days_ago, kind, answers, direct in demo.MEASURES
+        )
+        for title, measure, times, per_days, skips in demo.GOALS:
+            goal = Goal.objects.create(
+                owner=user,
+                title=title,
+                measure=measure,
+                times=times,
+                per_days=per_days,
+                created_at=user.date_joined,
+            )
+            GoalSkip.objects.bulk_create(
+                GoalSkip(owner=user, goal=goal, day=today - timedelta(days=d)) for d in skips
+            )
+        return len(made)
+
     help = "Create, or reset, the demo account with a lived-in circle and six months of history."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -89,9 +138,11 @@ class Command(BaseCommand):
             for index in h.people
         )
         refresh_people(user, [p.pk for p in people])
+        Person.objects.filter(pk__in=[people[i].pk for i in demo.TRUSTED]).update(trusted=True)
+        checkins = self._wellbeing(user, history)
         self.stdout.write(
             f"The demo account is ready: {len(people)} people and {len(interactions)} "
-            f"contacts over six months.\n"
+            f"contacts over six months, {checkins} check-ins.\n"
             f"Log in at http://127.0.0.1:8000/login/ as {opts['username']!r} "
             f"with the password {password}"
         )
