@@ -112,6 +112,14 @@ WHO5 = Questionnaire(
 QUESTIONNAIRES: dict[str, Questionnaire] = {q.kind: q for q in (UCLA3, WHO5)}
 
 
+class AnswerError(scoring.ScoreError):
+    """A ScoreError that also says where: ("answers",), ("answers", 0), ("direct",)..."""
+
+    def __init__(self, message: str, *where: str | int) -> None:
+        super().__init__(message)
+        self.where = where
+
+
 @dataclass(frozen=True)
 class Result:
     score: int
@@ -127,34 +135,38 @@ def evaluate(kind: str, answers: Sequence[Any], direct: Any = None) -> Result:
     """
     if kind == MeasureKind.UCLA3:
         if len(answers) != scoring.UCLA3_ITEMS:
-            raise scoring.ScoreError(_("Please answer all three questions."))
+            raise AnswerError(_("Please answer all three questions."), "answers")
         for i, a in enumerate(answers, 1):
             if not _whole(a) or not scoring.UCLA3_MIN_ANSWER <= a <= scoring.UCLA3_MAX_ANSWER:
-                raise scoring.ScoreError(
+                raise AnswerError(
                     _("Answer %(i)s is 1 (hardly ever), 2 (some of the time) or 3 (often).")
-                    % {"i": i}
+                    % {"i": i},
+                    "answers",
+                    i - 1,
                 )
         if direct is None:
-            raise scoring.ScoreError(_("Please answer “How often do you feel lonely?” too."))
+            raise AnswerError(_("Please answer “How often do you feel lonely?” too."), "direct")
         if not _whole(direct) or not scoring.ONS_NEVER <= direct <= scoring.ONS_OFTEN:
-            raise scoring.ScoreError(
-                _("The direct question takes 1 (never) to 5 (often or always).")
+            raise AnswerError(
+                _("The direct question takes 1 (never) to 5 (often or always)."), "direct"
             )
         total = scoring.ucla3(list(answers))
         return Result(total, scoring.ucla3_range(total), scoring.ons_direct(direct))
     if kind == MeasureKind.WHO5:
         if len(answers) != scoring.WHO5_ITEMS:
-            raise scoring.ScoreError(_("Please answer all five statements."))
+            raise AnswerError(_("Please answer all five statements."), "answers")
         for i, a in enumerate(answers, 1):
             if not _whole(a) or not scoring.WHO5_MIN_ANSWER <= a <= scoring.WHO5_MAX_ANSWER:
-                raise scoring.ScoreError(
-                    _("Answer %(i)s is 0 (at no time) to 5 (all of the time).") % {"i": i}
+                raise AnswerError(
+                    _("Answer %(i)s is 0 (at no time) to 5 (all of the time).") % {"i": i},
+                    "answers",
+                    i - 1,
                 )
         if direct is not None:
-            raise scoring.ScoreError(_("WHO-5 has no direct question: leave `direct` out."))
+            raise AnswerError(_("WHO-5 has no direct question: leave `direct` out."), "direct")
         score = scoring.who5(list(answers))
         return Result(score, scoring.who5_range(score), None)
-    raise scoring.ScoreError(_("There are two questionnaires: ucla3 and who5."))
+    raise AnswerError(_("There are two questionnaires: ucla3 and who5."), "kind")
 
 
 def _whole(value: object) -> bool:

@@ -92,7 +92,7 @@ def measures(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def measure_take(request: HttpRequest, kind: str) -> HttpResponse:
     questionnaire = _questionnaire(kind)
-    form = MeasureForm(questionnaire, request.POST or None)
+    form = MeasureForm(questionnaire, request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
             result = form.result

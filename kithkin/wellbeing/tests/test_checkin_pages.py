@@ -38,7 +38,7 @@ def _post(client: Client, day: date, **fields: Any) -> Any:
     return client.post(reverse("checkin"), {"day": day.isoformat(), **fields})
 
 
-def _rows() -> list[dict[str, Any]]:
+def _rows() -> list[Any]:
     return list(CheckIn.objects.order_by("pk").values())
 
 
