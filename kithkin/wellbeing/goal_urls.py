@@ -1,6 +1,7 @@
 from django.urls import path
 
 from kithkin.wellbeing import goal_views
+from kithkin.wellbeing.summary import summary
 
 urlpatterns = [
     path("goals/", goal_views.goal_list, name="goals"),
@@ -16,4 +17,5 @@ urlpatterns = [
     path("goals/<id:pk>/set-aside/", goal_views.goal_archive, name="goal_archive"),
     path("goals/<id:pk>/restore/", goal_views.goal_restore, name="goal_restore"),
     path("goals/<id:pk>/delete/", goal_views.goal_delete, name="goal_delete"),
+    path("insights/summary/", summary, name="summary"),
 ]

@@ -14,6 +14,7 @@ import calendar
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -24,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
 from kithkin.circle.models import Channel, Initiator, Interaction, InteractionPerson
-from kithkin.wellbeing import scoring
+from kithkin.wellbeing import charts, scoring
 from kithkin.wellbeing.models import CheckIn, Goal, GoalMeasure, GoalSkip
 
 if TYPE_CHECKING:
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
 ONE_DAY = timedelta(days=1)
 WEEK = 7
 SPARK_DAYS = 12 * WEEK  # the sparkline: the last 12 weeks
+# Drawn by charts.line_chart, then cropped to its plot area (286 x 48).
+SPARK_WIDTH, SPARK_HEIGHT = 320, 76
 WEEKS_SHOWN = 8  # weekly counts: the last 8 weeks
 SKIP_AHEAD_DAYS = 14  # rest can be planned up to two weeks ahead
 MAX_TIMES = 14
@@ -309,29 +312,20 @@ def set_aside_days(archived_on: date, today: date) -> list[date]:
 # --- Progress (pure) --------------------------------------------------------------------
 
 
-def polyline(
-    values: Sequence[float | None],
-    low: float,
-    high: float,
-    width: int,
-    height: int,
-    pad: float = 2.0,
-) -> str:
-    """SVG polyline points for values between low and high; None leaves a value out.
-    A single value is drawn as a flat line across."""
-    span = (high - low) or 1.0
-    n = len(values)
-    step = (width - 2 * pad) / (n - 1) if n > 1 else 0.0
-    points = []
-    for i, v in enumerate(values):
-        if v is None:
-            continue
-        share = min(1.0, max(0.0, (v - low) / span))
-        y = pad + (1 - share) * (height - 2 * pad)
-        points.append((pad + i * step, y))
-    if len(points) == 1:
-        points = [(pad, points[0][1]), (width - pad, points[0][1])]
-    return " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+def sparkline(series: Sequence[float], last: date) -> charts.LineChart | None:
+    """The score day by day up to `last`, drawn by charts.line_chart (0 to 1)."""
+    if not series:
+        return None
+    first = last - timedelta(days=len(series) - 1)
+    points = [(first + timedelta(days=i), v) for i, v in enumerate(series)]
+    return charts.line_chart(
+        points, 0.0, 1.0, start=first, end=last, width=SPARK_WIDTH, height=SPARK_HEIGHT
+    )
+
+
+def plot_box(chart: charts.Frame) -> str:
+    """A view box around the plot area only: a sparkline has no labels to make room for."""
+    return f"{chart.left:g} {chart.top:g} {chart.right - chart.left:g} {chart.bottom - chart.top:g}"
 
 
 @dataclass(frozen=True)
@@ -426,6 +420,7 @@ def weekly_counts(
 class Progress:
     goal: Goal
     began: date
+    end: date  # today, or the day it was set aside
     strength: float  # 0..1
     series: list[float]  # the last 12 weeks, oldest first
     weeks: list[WeekCount]
@@ -436,9 +431,13 @@ class Progress:
     def percent(self) -> int:
         return round(self.strength * 100)
 
+    @cached_property
+    def chart(self) -> charts.LineChart | None:
+        return sparkline(self.series, self.end)
+
     @property
-    def points(self) -> str:
-        return polyline(self.series, 0.0, 1.0, SPARK_WIDTH, SPARK_HEIGHT)
+    def spark_box(self) -> str:
+        return plot_box(self.chart) if self.chart else ""
 
     @property
     def reached(self) -> bool:
@@ -461,9 +460,6 @@ class Progress:
         return str(MEASURE_HELP.get(self.goal.measure, ""))
 
 
-SPARK_WIDTH, SPARK_HEIGHT = 168, 32
-
-
 def progress(
     goal: Goal,
     counts: Mapping[date, int],
@@ -477,6 +473,7 @@ def progress(
     return Progress(
         goal=goal,
         began=began,
+        end=end,
         strength=scoring.strength(counts, began, end, goal.times, goal.per_days, skips),
         series=series[-SPARK_DAYS:],
         weeks=weekly_counts(counts, began, end, first),

@@ -182,7 +182,8 @@ def test_a_call_on_the_first_day_shows_the_forgiving_score(
     assert '<span class="big-number">10%</span>' in html
     assert "None yet this week — whenever you&#x27;re ready." in html
     assert "0 this week" in html and "1 last week" in html
-    assert '<polyline points="' in html
+    assert '<svg class="sparkline" viewBox="26 8 286 48"' in html
+    assert '<path d="M26 ' in html
     _kind(html)
 
     listed = _main(alice_client, reverse("goals"))

@@ -93,11 +93,18 @@ def test_wins_and_progress_are_worded_without_loss() -> None:
     assert goals.rhythm(1, 14) == "Once every two weeks"
 
 
-def test_polyline_scales_values_into_the_box() -> None:
-    assert goals.polyline([0.0, 1.0], 0, 1, 100, 20, pad=0) == "0.0,20.0 100.0,0.0"
-    assert goals.polyline([0.5], 0, 1, 100, 20, pad=0) == "0.0,10.0 100.0,10.0"
-    assert goals.polyline([1.0, None, 3.0], 1, 5, 10, 8, pad=0) == "0.0,8.0 10.0,4.0"
-    assert goals.polyline([], 0, 1, 10, 10) == ""
+def test_the_sparkline_is_a_line_chart_cropped_to_its_plot() -> None:
+    chart = goals.sparkline([0.0, 0.5, 1.0], TODAY)
+    assert chart is not None
+    # 320 x 76 with the chart margins (26 left, 8 right, 8 top, 20 below): the
+    # plot runs x 26..312 and y 56 (0) up to 8 (1).
+    assert chart.paths == ("M26 56L169 32L312 8",)
+    assert goals.plot_box(chart) == "26 8 286 48"
+    assert goals.sparkline([], TODAY) is None
+    lone = goals.sparkline([0.25], TODAY)
+    assert (
+        lone is not None and lone.paths == () and [(d.x, d.y) for d in lone.dots] == [(169.0, 44.0)]
+    )
 
 
 def test_skip_runs_group_days_in_a_row_latest_first() -> None:
