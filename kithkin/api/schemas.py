@@ -202,6 +202,7 @@ class PersonOut(Schema):
     notes: str
     birthday: str | None = Field(description="YYYY-MM-DD or --MM-DD (no year).")
     archived: bool
+    trusted: bool = Field(description="Someone the person trusts on hard days.")
     last_contact_at: datetime | None
     next_due_at: datetime | None
 
@@ -248,6 +249,7 @@ class PersonIn(Schema):
     notes: Notes = ""
     birthday: Birthday | None = None
     archived: StrictBool = False
+    trusted: StrictBool = Field(False, description="Someone you trust on hard days.")
 
 
 class PersonPatch(Schema):
@@ -266,9 +268,18 @@ class PersonPatch(Schema):
     notes: Notes | Omitted = None
     birthday: Birthday | None = None
     archived: StrictBool | Omitted = None
+    trusted: StrictBool | Omitted = None
 
     _present = field_validator(
-        "name", "nickname", "ring", "channels", "topics_to_avoid", "interests", "notes", "archived"
+        "name",
+        "nickname",
+        "ring",
+        "channels",
+        "topics_to_avoid",
+        "interests",
+        "notes",
+        "archived",
+        "trusted",
     )(_not_null)
 
 

@@ -104,6 +104,7 @@ class PersonForm(forms.ModelForm):
             "interests",
             "notes",
             "channels",
+            "trusted",
             "birthday_month",
             "birthday_day",
             "birthday_year",
@@ -121,7 +122,13 @@ class PersonForm(forms.ModelForm):
             "quiet_end": forms.TimeInput(attrs={"type": "time"}),
             "paused_until": forms.DateInput(attrs={"type": "date"}),
         }
-        help_texts = {"paused_until": _("No suggestions about them until after this date.")}
+        help_texts = {
+            "paused_until": _("No suggestions about them until after this date."),
+            "trusted": _(
+                "They'll be one tap away on the support page and on hard days. "
+                "Kithkin never contacts them; only you can."
+            ),
+        }
 
     def clean_paused_until(self) -> date | None:
         value: date | None = self.cleaned_data.get("paused_until")

@@ -1,10 +1,47 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from typing import Any
 
-from kithkin.support import helplines
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kithkin.accounts.decorators import onboarded_required
+from kithkin.accounts.models import User
+from kithkin.lib.http import request_owner as _owner
+from kithkin.support import card, helplines
+from kithkin.support.forms import STEPS, SafetyPlanForm
+from kithkin.support.models import HardDay, SafetyPlan
+from kithkin.today.models import SavedMessage
+
+# The support page stays short and quick: a handful of people, a few messages.
+MOST_TRUSTED = 12
+MOST_SAVED = 10
+
+
+def _own_country(user: User) -> helplines.Country | None:
+    data = helplines.load()
+    return data.by_code(user.country) or data.guess(user.timezone)
+
+
+def _message_someone(owner: User) -> dict[str, Any]:
+    """The owner's trusted people, each with links to write to them, first with
+    their first saved message (or a few plain words), then with each of the others."""
+    people = list(card.trusted(owner)[:MOST_TRUSTED])
+    saved = list(SavedMessage.objects.filter(owner=owner)[:MOST_SAVED]) if people else []
+    words = saved[0].text if saved else str(card.DEFAULT_WORDS)
+    return {
+        "trusted": [card.reach(p, words) for p in people],
+        "words": words,
+        "own_words": bool(saved),
+        "other_words": [
+            {"m": m, "people": [card.reach(p, m.text) for p in people]} for m in saved[1:]
+        ],
+    }
 
 
 @require_GET
@@ -17,10 +54,106 @@ def support(request: HttpRequest) -> HttpResponse:
         chosen = data.by_code(user.country) or data.guess(user.timezone)
     if chosen is None:
         chosen = data.guess_from_languages(request.headers.get("Accept-Language", ""))
-    ctx = {
+    ctx: dict[str, Any] = {
         "chosen": chosen,
         "countries": data.ordered(chosen),
         "directory": data.directory,
         "fallback_emergency": data.fallback_emergency,
+        "default_words": card.DEFAULT_WORDS,
+        "personal": False,
     }
+    if user.is_authenticated and user.onboarded_at is not None:
+        owner = _owner(request)
+        ctx["personal"] = True
+        ctx["has_plan"] = SafetyPlan.objects.filter(owner=owner).exists()
+        ctx.update(_message_someone(owner))
     return render(request, "support/support.html", ctx)
+
+
+@onboarded_required
+@require_GET
+def safety_plan(request: HttpRequest) -> HttpResponse:
+    """The person's own safety plan, as a calm list they can read or print."""
+    owner = _owner(request)
+    plan = SafetyPlan.objects.filter(owner=owner).first()
+    ctx: dict[str, Any] = {"plan": plan}
+    if plan is not None:
+        steps = [
+            {
+                "name": name,
+                "title": SafetyPlanForm.base_fields[name].label,
+                "text": getattr(plan, name),
+            }
+            for name, _help in STEPS
+        ]
+        # The six steps in order, then what matters most.
+        ctx["steps"], ctx["reasons"] = steps[:-1], steps[-1]
+        ctx["country"] = _own_country(owner)
+        ctx["directory"] = helplines.load().directory
+        ctx["trusted"] = list(card.trusted(owner)[:MOST_TRUSTED])
+    return render(request, "support/plan.html", ctx)
+
+
+@onboarded_required
+@require_http_methods(["GET", "POST"])
+def edit_safety_plan(request: HttpRequest) -> HttpResponse:
+    owner = _owner(request)
+    plan = SafetyPlan.objects.filter(owner=owner).first()
+    data = request.POST if request.method == "POST" else None  # an empty POST is still a POST
+    form = SafetyPlanForm(data, instance=plan or SafetyPlan(owner=owner))
+    if request.method == "POST" and form.is_valid():
+        # update_or_create: two saves at once still leave one plan.
+        SafetyPlan.objects.update_or_create(owner=owner, defaults=form.cleaned_data)
+        messages.success(request, _("Kept. Only you can see it."))
+        return redirect("safety_plan")
+    ctx = {
+        "form": form,
+        "plan": plan,
+        "country": _own_country(owner),
+        "directory": helplines.load().directory,
+    }
+    return render(request, "support/plan_form.html", ctx)
+
+
+@onboarded_required
+@require_http_methods(["GET", "POST"])
+def clear_safety_plan(request: HttpRequest) -> HttpResponse:
+    """Delete the plan, after a confirmation."""
+    owner = _owner(request)
+    plan = SafetyPlan.objects.filter(owner=owner).first()
+    if plan is None:
+        return redirect("safety_plan")
+    if request.method == "POST":
+        plan.delete()
+        messages.success(request, _("Your plan is cleared. You can write a new one any time."))
+        return redirect("safety_plan")
+    return render(request, "support/plan_clear.html")
+
+
+@onboarded_required
+@require_POST
+def struggling(request: HttpRequest) -> HttpResponse:
+    """ "I'm struggling": Today keeps the support card close for the rest of the day.
+    Nobody is told."""
+    HardDay.objects.update_or_create(
+        owner=_owner(request),
+        day=timezone.localdate(),
+        defaults={"asked": True, "dismissed_at": None},
+    )
+    return redirect(reverse("today") + "#support-card")
+
+
+@onboarded_required
+@require_POST
+def dismiss_card(request: HttpRequest) -> HttpResponse:
+    """Put the support card away for today."""
+    HardDay.objects.update_or_create(
+        owner=_owner(request),
+        day=timezone.localdate(),
+        defaults={"dismissed_at": timezone.now()},
+    )
+    messages.info(
+        request,
+        _("Put away for today. “Need support now?” at the top of every page is always there."),
+    )
+    return redirect("today")

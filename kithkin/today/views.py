@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kithkin.accounts.decorators import onboarded_required
 from kithkin.circle.models import Initiator, Interaction, InteractionPerson
 from kithkin.lib.http import request_owner as _owner
+from kithkin.support import card as support_card
 from kithkin.today import actions, drafts, reasons
 from kithkin.today.forms import IdeaForm, SavedMessageForm
 from kithkin.today.models import (
@@ -71,6 +72,8 @@ def today(request: HttpRequest) -> HttpResponse:
         "cards": cards,
         "open_count": open_count,
         "saved_count": SavedMessage.objects.filter(owner=owner).count(),
+        # Warm and non-blocking: on a hard day it sits above everything else.
+        "support_card": support_card.for_today(owner, day),
     }
     return render(request, "today/today.html", ctx)
 

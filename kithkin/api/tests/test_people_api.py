@@ -48,6 +48,7 @@ def test_it_creates_a_person_with_every_field(client: Client, alice: User) -> No
         "notes": "Met at the climbing wall.",
         "birthday": "1990-04-28",
         "archived": False,
+        "trusted": True,
     }
     with time_machine.travel("2026-11-22 10:00Z", tick=False):
         r = _send(client, "post", "/api/v1/people", _auth(alice), body)
