@@ -1,9 +1,12 @@
 """Chart geometry for charts drawn on the server as inline SVG.
 
-Pure functions, no Django and no database: they turn dated values into
-coordinates, and a template draws them (templates/wellbeing/_chart_line.html
-and _chart_bars.html). Coordinates are SVG user units in a `width` x `height`
-view box, rounded to one decimal so the page stays small.
+Pure functions, no Django and no database: `line_chart` and `bar_chart` turn
+dated values into coordinates; `svg_line` and `svg_bars` write those as an SVG
+element (a string, every text escaped), with an accessible name and
+description, classes for colours (static/css/insights.css) and no inline style.
+Words and date formats come in as arguments, so the caller translates them.
+Coordinates are SVG user units in a `width` x `height` view box, rounded to one
+decimal so the page stays small.
 
 A gap in the data never gets a line drawn across it: a missing value (None)
 ends a line, and so does a jump longer than `max_gap` between two values.
@@ -13,9 +16,10 @@ A value on its own still shows, as a dot.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from html import escape
 
 WIDTH = 320
 HEIGHT = 140
@@ -77,6 +81,30 @@ class Frame:
     def view_box(self) -> str:
         return f"0 0 {self.width} {self.height}"
 
+    @property
+    def plot_width(self) -> float:
+        return _r(self.right - self.left)
+
+    @property
+    def y_label_x(self) -> float:
+        """Where the value labels end, just left of the plot."""
+        return _r(self.left - 4)
+
+    @property
+    def x_label_y(self) -> float:
+        """The baseline of the month labels, just below the plot."""
+        return _r(self.bottom + 13)
+
+
+@dataclass(frozen=True)
+class Band:
+    """A shaded stretch of values (e.g. a score's range), as a rectangle's y and height."""
+
+    y: float
+    height: float
+    low: float
+    high: float
+
 
 @dataclass(frozen=True)
 class LineChart(Frame):
@@ -84,6 +112,7 @@ class LineChart(Frame):
     paths: tuple[str, ...] = ()
     # Every value, so a value between two gaps is still seen.
     dots: tuple[Dot, ...] = ()
+    bands: tuple[Band, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -198,6 +227,7 @@ def line_chart(
     end: date | None = None,
     max_gap: timedelta | None = None,
     y_ticks: Sequence[float] = (),
+    bands: Sequence[tuple[float, float]] = (),
     width: int = WIDTH,
     height: int = HEIGHT,
 ) -> LineChart:
@@ -210,6 +240,7 @@ def line_chart(
       and last point), so that charts of one period line up.
     - `max_gap`: two values further apart than this are not joined either.
     - `y_ticks`: values to draw grid lines and labels at.
+    - `bands`: (low, high) stretches of values to shade, e.g. (6, 9).
 
     No points and no start: an empty chart (`.empty`), which a template can
     replace with a kind sentence.
@@ -240,6 +271,11 @@ def line_chart(
         if len(run) > 1
     )
     dots = tuple(Dot(scale.x(d), scale.y(v), d, v) for run in runs for d, v in run)
+    shaded = tuple(
+        Band(scale.y(high), _r(scale.y(low) - scale.y(high)), low, high)
+        for low, high in bands
+        if high > low
+    )
     return LineChart(
         width,
         height,
@@ -251,6 +287,7 @@ def line_chart(
         ticks,
         paths=paths,
         dots=dots,
+        bands=shaded,
     )
 
 
@@ -304,3 +341,119 @@ def bar_chart(
         ticks,
         bars=tuple(bars),
     )
+
+
+# --- Drawing -------------------------------------------------------------------------
+
+
+def _n(v: float) -> str:
+    """A coordinate as SVG wants it: a dot for decimals, whatever the locale."""
+    return f"{v:g}"
+
+
+def _default_month(d: date) -> str:
+    return str(d.year) if d.month == 1 else d.strftime("%b")
+
+
+def _default_value(v: float) -> str:
+    return f"{v:.1f}".rstrip("0").rstrip(".")
+
+
+def _open(frame: Frame, kind: str, chart_id: str, title: str, desc: str) -> list[str]:
+    cid = escape(chart_id)
+    return [
+        f'<svg class="chart chart-{kind}" viewBox="{frame.view_box}" role="img" '
+        f'aria-labelledby="{cid}-title {cid}-desc" focusable="false">',
+        f'<title id="{cid}-title">{escape(title)}</title>',
+        f'<desc id="{cid}-desc">{escape(desc)}</desc>',
+    ]
+
+
+def _axes(
+    frame: Frame, month: Callable[[date], str], y_suffix: str, grid: bool = True
+) -> list[str]:
+    out = []
+    left, right = _n(frame.left), _n(frame.right)
+    for t in frame.y_ticks:
+        pos = _n(t.pos)
+        out.append(
+            f'<line class="chart-grid" x1="{left}" x2="{right}" y1="{pos}" y2="{pos}"/>'
+            f'<text class="chart-label chart-label-y" x="{_n(frame.y_label_x)}" y="{pos}" '
+            f'dy="0.32em">{escape(t.label + y_suffix)}</text>'
+        )
+    for t in frame.x_ticks:
+        pos = _n(t.pos)
+        if grid:
+            out.append(
+                f'<line class="chart-tick" x1="{pos}" x2="{pos}" y1="{_n(frame.top)}" '
+                f'y2="{_n(frame.bottom)}"/>'
+            )
+        label = month(t.value) if isinstance(t.value, date) else t.label
+        out.append(
+            f'<text class="chart-label chart-label-x" x="{pos}" y="{_n(frame.x_label_y)}">'
+            f"{escape(label)}</text>"
+        )
+    bottom = _n(frame.bottom)
+    out.append(f'<line class="chart-axis" x1="{left}" x2="{right}" y1="{bottom}" y2="{bottom}"/>')
+    return out
+
+
+def svg_line(
+    chart: LineChart,
+    *,
+    chart_id: str,
+    title: str,
+    desc: str,
+    month: Callable[[date], str] = _default_month,
+    day: Callable[[date], str] = date.isoformat,
+    value: Callable[[float], str] = _default_value,
+    y_suffix: str = "",
+) -> str:
+    """The chart as an `<svg role="img">` element, named by `title` and described
+    by `desc` (say in words what it shows: a screen reader hears only these).
+
+    `month` labels the month ticks, `day` and `value` each dot's tooltip; all
+    text is escaped. `chart_id` must be unique on the page.
+    """
+    out = _open(chart, "line", chart_id, title, desc)
+    for band in chart.bands:
+        out.append(
+            f'<rect class="chart-band" x="{_n(chart.left)}" y="{_n(band.y)}" '
+            f'width="{_n(chart.plot_width)}" height="{_n(band.height)}"/>'
+        )
+    out += _axes(chart, month, y_suffix)
+    out += [f'<path class="chart-path" d="{p}"/>' for p in chart.paths]
+    out += [
+        f'<circle class="chart-dot" cx="{_n(d.x)}" cy="{_n(d.y)}" r="2.5">'
+        f"<title>{escape(day(d.when))}: {escape(value(d.value) + y_suffix)}</title></circle>"
+        for d in chart.dots
+    ]
+    out.append("</svg>")
+    return "".join(out)
+
+
+def svg_bars(
+    chart: BarChart,
+    *,
+    chart_id: str,
+    title: str,
+    desc: str,
+    month: Callable[[date], str] = _default_month,
+    day: Callable[[date], str] = date.isoformat,
+    value: Callable[[float], str] = _default_value,
+    y_suffix: str = "",
+) -> str:
+    """The bar chart as an `<svg role="img">` element; arguments as `svg_line`.
+    A zero is a thin mark on the baseline, so it reads as "none", not "missing"."""
+    out = _open(chart, "bars", chart_id, title, desc)
+    out += _axes(chart, month, y_suffix, grid=False)
+    for b in chart.bars:
+        zero = not b.height
+        y, height = (chart.bottom - 1, 1.0) if zero else (b.y, b.height)
+        out.append(
+            f'<rect class="chart-bar{" chart-bar-zero" if zero else ""}" x="{_n(b.x)}" '
+            f'y="{_n(_r(y))}" width="{_n(b.width)}" height="{_n(height)}">'
+            f"<title>{escape(day(b.when))}: {escape(value(b.value) + y_suffix)}</title></rect>"
+        )
+    out.append("</svg>")
+    return "".join(out)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -159,3 +160,52 @@ def test_every_coordinate_stays_inside_the_plot(points: list[tuple[date, float |
     for b in bars.bars:
         assert bars.left <= b.x and b.x + b.width <= bars.right + 0.2
         assert bars.top <= b.y <= bars.bottom
+
+
+def test_a_band_shades_a_stretch_of_values() -> None:
+    chart = line_chart([(week(0), 5)], 3, 9, bands=[(6, 9), (5, 5)])
+    (band,) = chart.bands  # an empty stretch is left out
+    top, bottom = charts.MARGIN_TOP, charts.HEIGHT - charts.MARGIN_BOTTOM
+    assert band.y == top
+    assert band.height == round((bottom - top) / 2, 1)
+
+
+def test_the_svg_has_a_name_a_description_and_escapes_every_word() -> None:
+    chart = line_chart(
+        [(week(0), 2), (week(1), 3), (week(5), 4)], 1, 5, y_ticks=[1, 5], bands=[(4, 5)]
+    )
+    drawn = charts.svg_line(
+        chart,
+        chart_id="mood",
+        title="Mood <weekly>",
+        desc='Went from 2 to "4" & more',
+        month=lambda d: f"<{d.month}>",
+        day=lambda d: d.isoformat(),
+        y_suffix="",
+    )
+    assert drawn.startswith(
+        '<svg class="chart chart-line" viewBox="0 0 320 140" role="img" '
+        'aria-labelledby="mood-title mood-desc" focusable="false">'
+    )
+    assert '<title id="mood-title">Mood &lt;weekly&gt;</title>' in drawn
+    assert '<desc id="mood-desc">Went from 2 to &quot;4&quot; &amp; more</desc>' in drawn
+    assert "<title>2026-02-09: 4</title>" in drawn
+    assert drawn.count("<path ") == 1 and drawn.count('class="chart-dot"') == 3
+    assert 'class="chart-band"' in drawn
+    assert "<2>" not in drawn and "&lt;2&gt;" in drawn  # February's label
+    assert "style=" not in drawn
+
+
+def test_bars_draw_a_zero_as_a_thin_mark() -> None:
+    chart = bar_chart([(week(0), 0.0), (week(1), 50.0)], 100)
+    drawn = charts.svg_bars(chart, chart_id="f2f", title="t", desc="d", y_suffix="%")
+    assert drawn.count('class="chart-bar chart-bar-zero"') == 1
+    assert 'height="1"' in drawn
+    assert "<title>2026-01-12: 50%</title>" in drawn
+
+
+def test_coordinates_use_a_dot_whatever_the_locale() -> None:
+    chart = line_chart([(week(0), 2.25), (week(1), 3.75)], 1, 5)
+    drawn = charts.svg_line(chart, chart_id="c", title="t", desc="d")
+    assert re.findall(r'cx="([^"]+)"', drawn) == ["26", "312"]
+    assert "," not in re.sub(r"<title>.*?</title>|<desc.*?</desc>", "", drawn)
