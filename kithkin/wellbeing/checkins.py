@@ -181,7 +181,7 @@ def _csv_rows(rows: Iterable[tuple[Any, ...]], mood_words: dict[int, str]) -> It
 
 
 # The decorator is annotated for HttpResponse; a streamed response works the same.
-@onboarded_required  # type: ignore[arg-type]
+@onboarded_required
 @require_GET
 def checkins_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     form = RangeForm(request.GET)
