@@ -27,6 +27,13 @@ PERSONAL_PAGES = [
     "welcome",
     "password_change",
     "delete_account",
+    "checkin_history",
+    "measures",
+    "goals",
+    "goal_new",
+    "summary",
+    "safety_plan",
+    "saved_messages",
 ]
 NAV = ["Today", "People", "Check-in", "Plans", "Insights", "Settings"]
 # Where a page may point to another origin: plain links a person chooses to follow.
@@ -73,9 +80,20 @@ def test_placeholders_say_kindly_that_they_are_coming(alice_client: Client, name
     assert "still being built" in html
 
 
-def test_the_current_section_is_marked(alice_client: Client) -> None:
-    html = alice_client.get(reverse("password_change")).content.decode()
-    assert 'href="/settings/" aria-current="page"' in html
+@pytest.mark.parametrize(
+    ("name", "section"),
+    [
+        ("password_change", "/settings/"),
+        ("checkin_history", "/checkin/"),
+        ("measures", "/checkin/"),
+        ("goals", "/insights/"),
+        ("summary", "/insights/"),
+    ],
+)
+def test_the_current_section_is_marked(alice_client: Client, name: str, section: str) -> None:
+    html = alice_client.get(reverse(name)).content.decode()
+    assert f'href="{section}" aria-current="page"' in html
+    assert html.count('aria-current="page"') == 1
 
 
 @pytest.mark.django_db
