@@ -139,6 +139,7 @@ def generate_circle(
     days: int = HISTORY_DAYS,
     seed: int = SEED,
     now: datetime | None = None,
+    in_time_order: bool = False,
 ) -> Circle:
     """Write one user with `people` people and `interactions` contacts over `days`.
 
@@ -150,6 +151,10 @@ def generate_circle(
        people are never contacted.
     4. About 3% of people reached out last and are waiting for a reply.
     5. One `refresh_people` over everyone.
+
+    With `in_time_order`, contacts are written oldest first, as they are when
+    people log them as they happen (row ids then follow the time); by default
+    they are written in random time order, the worst case for reading a period.
     """
     from django.db import transaction
     from django.utils import timezone
@@ -268,6 +273,8 @@ def generate_circle(
                 )
             )
 
+        if in_time_order:
+            plan.sort(key=lambda row: row[0].happened_at)
         for chunk in _chunks(plan, BATCH):
             saved = Interaction.objects.bulk_create([i for i, _ in chunk], batch_size=BATCH)
             ips = [
@@ -369,3 +376,105 @@ def write_vcards(path: Path, count: int = VCARDS, seed: int = SEED + 1) -> Path:
             f.write(line)
             f.write("\r\n")
     return path
+
+
+# --- Five years of check-ins, for the Insights page --------------------------------
+
+INSIGHTS_YEARS = 5
+INSIGHTS_PEOPLE = 150
+INSIGHTS_INTERACTIONS = 100_000
+
+
+@dataclass
+class History:
+    """What `generate_history` wrote, besides the circle."""
+
+    checkins: int
+    measures: int
+    suggestions: int
+
+
+def generate_history(
+    owner: User,
+    *,
+    days: int = INSIGHTS_YEARS * 365,
+    seed: int = SEED + 2,
+    now: datetime | None = None,
+) -> History:
+    """Write a check-in for every day of the last `days` days, a UCLA-3 and a
+    WHO-5 result each month, and a done suggestion on about one day in three.
+
+    Mood drifts slowly (a random walk drawn back towards 3, held between 1 and
+    5), connectedness follows it loosely, a few days have no energy or no sleep
+    noted; check-ins are written through the day, mostly in the evening, a few
+    a day or two late.
+    """
+    from django.db import transaction
+    from django.utils import timezone
+
+    # The shared idea catalog is written after `migrate` (today.apps.sync_catalog).
+    from kithkin.today.models import Idea, Suggestion
+    from kithkin.wellbeing.models import CheckIn, Measure
+
+    rng = random.Random(seed)  # noqa: S311 - repeatable test data, not secrets
+    now = now or timezone.now()
+    zone = owner.zone
+    today = timezone.localdate(now, zone)
+    with transaction.atomic():
+        ideas = list(Idea.objects.filter(owner__isnull=True).values_list("pk", flat=True))
+        checkins, measures, suggestions = [], [], []
+        mood = 3.0
+        for n in range(days, -1, -1):
+            day = today - timedelta(days=n)
+            # A slow random walk, drawn back towards the middle.
+            mood = min(5.0, max(1.0, mood + rng.uniform(-0.6, 0.6) + 0.08 * (3 - mood)))
+            level = round(mood)
+            written = datetime.combine(day, datetime.min.time(), zone) + timedelta(
+                hours=rng.choice((8, 13, 19, 21, 22, 23)), minutes=rng.randint(0, 59)
+            )
+            if rng.random() < 0.05:
+                written += timedelta(days=rng.randint(1, 2))
+            checkins.append(
+                CheckIn(
+                    owner=owner,
+                    day=day,
+                    mood=level,
+                    energy=rng.choice(("low", "some", "good", "")),
+                    sleep_hours=round(rng.uniform(4, 9), 1) if rng.random() < 0.8 else None,
+                    rested=rng.randint(1, 5) if rng.random() < 0.7 else None,
+                    meaningful=rng.random() < 0.4 if rng.random() < 0.8 else None,
+                    connected=min(5, max(1, level + rng.choice((-1, 0, 0, 1))))
+                    if rng.random() < 0.9
+                    else None,
+                    note=rng.choice(NOTES) if rng.random() < 0.1 else "",
+                    created_at=min(written, now),
+                )
+            )
+            if day.day == 1:
+                lonely = [min(3, max(1, round(4 - mood / 2 + rng.uniform(-1, 1)))) for _ in "abc"]
+                measures.append(
+                    Measure(
+                        owner=owner, kind="ucla3", taken_on=day, answers=lonely, score=sum(lonely)
+                    )
+                )
+                well = [min(5, max(0, round(mood + rng.uniform(-1.5, 0.5)))) for _ in range(5)]
+                measures.append(
+                    Measure(
+                        owner=owner, kind="who5", taken_on=day, answers=well, score=sum(well) * 4
+                    )
+                )
+            if ideas and rng.random() < 0.33:
+                suggestions.append(
+                    Suggestion(
+                        owner=owner,
+                        day=day,
+                        energy="some",
+                        idea_id=rng.choice(ideas),
+                        outcome="done",
+                        responded_at=min(written, now),
+                    )
+                )
+        CheckIn.objects.bulk_create(checkins, batch_size=BATCH)
+        Measure.objects.bulk_create(measures, batch_size=BATCH)
+        Suggestion.objects.bulk_create(suggestions, batch_size=BATCH)
+    return History(len(checkins), len(measures), len(suggestions))

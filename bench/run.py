@@ -7,9 +7,11 @@
 2. Migrate, and write 2,000 people and 100,000 contacts (bench.generate).
 3. Time GET /people/ and GET /people/<id>/ in-process with django.test.Client:
    3 warm-up requests, then 20 timed ones; count the SQL queries of one more.
-4. Time a 10,000-card vCard 3.0 import through its pages (upload, preview,
+4. Time GET /insights/ for someone with five years of daily check-ins and
+   100,000 contacts (bench.generate.generate_history), for three periods.
+5. Time a 10,000-card vCard 3.0 import through its pages (upload, preview,
    confirm: parse, plan and apply), then the same file again.
-5. Print a table. The exit code is 0 even when a target is missed: it's a report.
+6. Print a table. The exit code is 0 even when a target is missed: it's a report.
 
 `--profile` also prints the hottest functions (cProfile) of each timed row;
 `--analyze` runs ANALYZE on SQLite too before timing (see bench/README.md).
@@ -46,6 +48,7 @@ ENGINE_TARGET_MS = 5.0
 TODAY_TARGET_MS = 15.0
 TODAY_PEOPLE = 500
 TODAY_INTERACTIONS = 100_000
+INSIGHTS_TARGET_MS = 100.0
 IMPORT_TARGET_MS = 10_000.0
 # The person page is timed for someone with about this many contacts, and for
 # whoever has the most.
@@ -234,7 +237,7 @@ def profile_report(fn: Callable[[], object], title: str, top: int = 25) -> None:
 
 
 def time_page(
-    client: Any, path: str, what: str, target_ms: float, expect: str, profile: bool
+    client: Any, path: str, what: str, target_ms: float | None, expect: str, profile: bool
 ) -> Row:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -317,17 +320,22 @@ def pick_people(owner: User) -> tuple[tuple[int, str, int], tuple[int, str, int]
     return busiest, typical
 
 
-def bench_pages(owner: User, rows: list[Row], profile: bool) -> None:
+def static_in_place() -> None:
+    """The manifest storage needs `collectstatic`; read static files in place, as
+    the tests do. Either way a {% static %} tag is a dictionary lookup."""
     from django.conf import settings
-    from django.test import Client
-    from django.urls import reverse
 
-    # The manifest storage needs `collectstatic`; read static files in place, as
-    # the tests do. Either way a {% static %} tag is a dictionary lookup.
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+def bench_pages(owner: User, rows: list[Row], profile: bool) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    static_in_place()
     client = Client(HTTP_HOST="localhost")
     client.force_login(owner)
     rows.append(
@@ -506,6 +514,62 @@ def bench_today(rows: list[Row], profile: bool) -> None:
     )
 
 
+def bench_insights(rows: list[Row], profile: bool, sqlite_analyze: bool = False) -> None:
+    """The Insights page for someone with five years of daily check-ins and
+    100,000 contacts with 150 people, logged as they happened (oldest first)."""
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
+    from bench.generate import (
+        INSIGHTS_INTERACTIONS,
+        INSIGHTS_PEOPLE,
+        INSIGHTS_YEARS,
+        generate_circle,
+        generate_history,
+    )
+
+    def write() -> tuple[Any, Any]:
+        circle = generate_circle(
+            "insights",
+            people=INSIGHTS_PEOPLE,
+            interactions=INSIGHTS_INTERACTIONS,
+            days=INSIGHTS_YEARS * 365,
+            in_time_order=True,
+        )
+        return circle, generate_history(circle.owner)
+
+    (circle, history), ms, n = timed(write)
+    rows.append(
+        Row(
+            f"generate {INSIGHTS_YEARS} years: {history.checkins:,} check-ins, "
+            f"{INSIGHTS_INTERACTIONS:,} contacts, {INSIGHTS_PEOPLE} people",
+            ms,
+            queries=n,
+        )
+    )
+    if connection.vendor == "postgresql" or sqlite_analyze:
+        analyze()
+    static_in_place()
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(circle.owner)
+    for period, label, target in (
+        ("12m", "12 months, the default", INSIGHTS_TARGET_MS),
+        ("3m", "3 months", INSIGHTS_TARGET_MS),
+        ("all", "all 5 years", None),
+    ):
+        rows.append(
+            time_page(
+                client,
+                f"{reverse('insights')}?period={period}",
+                f"GET /insights/ ({label})",
+                target,
+                "Who lifts you",
+                profile,
+            )
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.run", description="Kithkin's circle with 2,000 people: how fast?"
@@ -515,6 +579,11 @@ def main(argv: list[str] | None = None) -> int:
         "--analyze",
         action="store_true",
         help="run ANALYZE on SQLite as well before timing (always done on PostgreSQL)",
+    )
+    parser.add_argument(
+        "--only",
+        choices=["insights"],
+        help="run one case alone (the insights page writes its own data)",
     )
     args = parser.parse_args(argv)
 
@@ -531,6 +600,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"kithkin bench: {where}")
         call_command("migrate", verbosity=0, interactive=False)
         rows: list[Row] = []
+        if args.only == "insights":
+            bench_insights(rows, args.profile, args.analyze)
+            return _report(rows, started)
         circle, ms, n = timed(generate_circle)
         rows.append(
             Row(
@@ -553,8 +625,12 @@ def main(argv: list[str] | None = None) -> int:
         bench_pages(circle.owner, rows, args.profile)
         bench_engine(circle.owner, rows)
         bench_today(rows, args.profile)
+        bench_insights(rows, args.profile, args.analyze)
         bench_import(circle.owner, data_dir, rows, args.profile)
+    return _report(rows, started)
 
+
+def _report(rows: list[Row], started: float) -> int:
     print()
     print_table(rows)
     print(f"\n{WARMUP} warm-up + {RUNS} timed requests per page; median and p95 of the timed ones.")
