@@ -408,12 +408,15 @@ def svg_line(
     day: Callable[[date], str] = date.isoformat,
     value: Callable[[float], str] = _default_value,
     y_suffix: str = "",
+    axis_suffix: str | None = None,
 ) -> str:
     """The chart as an `<svg role="img">` element, named by `title` and described
     by `desc` (say in words what it shows: a screen reader hears only these).
 
-    `month` labels the month ticks, `day` and `value` each dot's tooltip; all
-    text is escaped. `chart_id` must be unique on the page.
+    `month` labels the month ticks, `day` and `value` each dot's tooltip;
+    `y_suffix` follows every value ("%"), `axis_suffix` the value labels on the
+    axis if they need another (e.g. none, where "100%" wouldn't fit). All text
+    is escaped. `chart_id` must be unique on the page.
     """
     out = _open(chart, "line", chart_id, title, desc)
     for band in chart.bands:
@@ -421,7 +424,7 @@ def svg_line(
             f'<rect class="chart-band" x="{_n(chart.left)}" y="{_n(band.y)}" '
             f'width="{_n(chart.plot_width)}" height="{_n(band.height)}"/>'
         )
-    out += _axes(chart, month, y_suffix)
+    out += _axes(chart, month, y_suffix if axis_suffix is None else axis_suffix)
     out += [f'<path class="chart-path" d="{p}"/>' for p in chart.paths]
     out += [
         f'<circle class="chart-dot" cx="{_n(d.x)}" cy="{_n(d.y)}" r="2.5">'
@@ -442,11 +445,12 @@ def svg_bars(
     day: Callable[[date], str] = date.isoformat,
     value: Callable[[float], str] = _default_value,
     y_suffix: str = "",
+    axis_suffix: str | None = None,
 ) -> str:
     """The bar chart as an `<svg role="img">` element; arguments as `svg_line`.
     A zero is a thin mark on the baseline, so it reads as "none", not "missing"."""
     out = _open(chart, "bars", chart_id, title, desc)
-    out += _axes(chart, month, y_suffix, grid=False)
+    out += _axes(chart, month, y_suffix if axis_suffix is None else axis_suffix, grid=False)
     for b in chart.bars:
         zero = not b.height
         y, height = (chart.bottom - 1, 1.0) if zero else (b.y, b.height)

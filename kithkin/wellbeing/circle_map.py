@@ -6,9 +6,9 @@ static/css/insights.css, no inline style); the caller passes the words. The ring
 the product's circles (inner / close / wider / acquaintances, after Dunbar's
 layers and the convoy model's concentric circles).
 
-- Each ring keeps a wedge at the top free for its name; its people are spread
-  evenly over the rest, in a fixed order, so the same circle always draws the
-  same picture.
+- Each ring is a band with an orbit through its middle; its people sit on the
+  orbit, spread evenly, in a fixed order (so the same circle always draws the
+  same picture), leaving a wedge at the top free for the ring's name.
 - A crowded ring splits into two or three orbits side by side, and its dots get
   smaller; initials are written only where they fit.
 - Someone past their rhythm (drifting) sits a little further out, joined to
@@ -84,9 +84,14 @@ class MapRing:
         return self.count - self.shown
 
     @property
+    def band_r(self) -> float:
+        """The outer edge of the ring's band: its orbit runs through the middle."""
+        return round(self.r + STEP / 2, 1)
+
+    @property
     def label_y(self) -> float:
-        """Just inside the ring line, at the top."""
-        return round(-self.r + 3.5, 1)
+        """The top of the name, written at the top of the band, above the orbit."""
+        return round(-self.band_r + 2.5, 1)
 
 
 @dataclass(frozen=True)
@@ -213,12 +218,17 @@ def svg(
         f'<desc id="circle-map-desc">{escape(desc)}</desc>',
     ]
     out += [
-        f'<circle class="map-ring map-ring-{ring.ring}" cx="0" cy="0" r="{_n(ring.r)}"/>'
+        f'<circle class="map-ring map-ring-{ring.ring}" cx="0" cy="0" r="{_n(ring.band_r)}"/>'
         for ring in reversed(picture.rings)
     ]
+    out += [f'<circle class="map-orbit" cx="0" cy="0" r="{_n(ring.r)}"/>' for ring in picture.rings]
     for d in picture.dots:
         p = d.person
-        classes = "map-person" + (" drifting" if p.drifting else "") + (" lifts" if p.lifts else "")
+        classes = (
+            f"map-person ring-{p.ring}"
+            + (" drifting" if p.drifting else "")
+            + (" lifts" if p.lifts else "")
+        )
         x, y = _n(d.x), _n(d.y)
         parts = [f'<g class="{classes}"><title>{escape(person_title(p))}</title>']
         if p.drifting:

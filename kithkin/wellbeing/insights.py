@@ -261,6 +261,7 @@ def draw(
             month=_month,
             day=_day,
             y_suffix=y_suffix,
+            axis_suffix="",  # "100%" is too wide for the axis: the title says "%"
         )
     else:
         svg = charts.svg_line(
@@ -971,10 +972,23 @@ def what_helps(window: Window, sources: Iterable[FactorSource] = ()) -> tuple[li
     moods = {day: mood for day, mood, *_rest in window.checkins}
     if len(moods) < ENOUGH_MOODS:
         return [], len(moods)
-    factors: dict[date, set[str]] = defaultdict(set)
+    days_with: dict[str, set[date]] = defaultdict(set)
     for source in sources or FACTOR_SOURCES:
         for day, names in source(window).items():
-            factors[day].update(names)
+            for name in names:
+                days_with[name].add(day)
+    # Only factors that can have enough check-in days both with and without them
+    # (the same day, or the day after) go to the scoring: the rest could never
+    # be shown, and leaving them out saves most of the work on busy days.
+    checked = moods.keys()
+    after = {d - ONE_DAY for d in checked}
+    enough = scoring.MIN_ASSOCIATION_DAYS
+    factors: dict[date, set[str]] = defaultdict(set)
+    for name, days in days_with.items():
+        counts = (len(days & checked), len(days & after))
+        if any(enough <= n <= len(moods) - enough for n in counts):
+            for day in days:
+                factors[day].add(name)
     found = scoring.associations(moods, factors)
     helps = [
         Help(
@@ -1015,7 +1029,7 @@ def face_to_face(
         if share is not None
         else str(_("No contacts in this period yet."))
     )
-    block = draw(chart, "chart-f2f", _("Share of contacts in person, per week"), summary, "%")
+    block = draw(chart, "chart-f2f", _("Share of contacts in person, per week (%)"), summary, "%")
     return weeks, block, share
 
 

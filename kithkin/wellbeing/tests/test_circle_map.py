@@ -140,7 +140,7 @@ def test_the_svg_is_named_described_and_escapes_every_name() -> None:
     assert "<title>&lt;script&gt;alert(1)&lt;/script&gt; · lifts</title>" in drawn
     assert "Jo &quot;JJ&quot; O&#x27;Neil &amp; co" in drawn
     assert drawn.count("<title") == 3  # the picture's, and one per person
-    assert 'class="map-person drifting"' in drawn and 'class="map-halo"' in drawn
+    assert 'class="map-person ring-3 drifting"' in drawn and 'class="map-halo"' in drawn
     assert "map-tether" in drawn
     assert not re.search(r"\sstyle=", drawn)
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from types import SimpleNamespace
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,6 +16,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kithkin.accounts.models import User
 from kithkin.circle import actions
@@ -349,7 +353,7 @@ def test_the_circle_map_places_everyone_and_lists_them(alice: User, alice_client
     assert picture.count('<g class="map-person') == 3
     assert "<title>Ana Lima · tends to lift you</title>" in picture
     assert "<title>Ben Ode · it&#x27;s been a while</title>" in picture
-    assert '<g class="map-person drifting">' in picture and "map-halo" in picture
+    assert '<g class="map-person ring-1 drifting">' in picture and "map-halo" in picture
     assert "Old Friend" not in html
     words = text(html)
     assert "Inner circle (2): Ana Lima (tends to lift you), Ben Ode (it's been a while)" in words
@@ -524,3 +528,37 @@ def test_local_day_in_sql_matches_python_across_clock_changes(alice: User, zone:
     wrong = [(h, on) for h, on in got if h.astimezone(tz).date() != day(on)]
     assert wrong == []
     assert len(got) == len(moments)
+
+
+moods_and_factors = st.tuples(
+    st.dictionaries(
+        st.integers(0, 40), st.integers(1, 5), min_size=insights.ENOUGH_MOODS, max_size=41
+    ),
+    st.dictionaries(st.integers(-1, 41), st.sets(st.sampled_from("abcdef"), max_size=4)),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(moods_and_factors)
+def test_leaving_out_factors_that_cant_show_changes_nothing(
+    data: tuple[dict[int, int], dict[int, set[str]]],
+) -> None:
+    """what_helps gives the scoring only the factors that could be shown: the
+    result is the same as scoring everything and filtering after."""
+    moods, factors = data
+    start = date(2026, 1, 1)
+    window = SimpleNamespace(
+        checkins=[(start + timedelta(days=d), m, "", None, None, NOW) for d, m in moods.items()]
+    )
+    by_day = {start + timedelta(days=d): names for d, names in factors.items()}
+    helps, counted = insights.what_helps(cast(insights.Window, window), [lambda w: by_day])
+    everything = scoring.associations(
+        {start + timedelta(days=d): m for d, m in moods.items()}, by_day
+    )
+    expected = [
+        (a.factor, a.lag, a.days, round(a.mean_with, 1), round(a.mean_without, 1))
+        for a in everything
+        if a.difference >= insights.SHOWN_ASSOCIATION
+        and counted - a.days >= scoring.MIN_ASSOCIATION_DAYS
+    ][: insights.MAX_HELPS]
+    assert [(h.factor, h.lag, h.days, h.mean_with, h.mean_without) for h in helps] == expected
