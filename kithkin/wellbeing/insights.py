@@ -33,7 +33,7 @@ from django.db import connection
 from django.db.models import Case, CharField, Count, Func, Q, Value, When
 from django.db.models.expressions import Combinable
 from django.db.models.functions import TruncDate
-from django.utils import dateformat, timezone
+from django.utils import dateformat, formats, timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -215,6 +215,18 @@ class Week:
     connected: float | None
     checkins: int
 
+    @property
+    def row(self) -> tuple[str, str, str, str, str]:
+        """The week as the table shows it, formatted here: a year of weeks is
+        cheaper to write in Python than in the template."""
+        return (
+            _day(self.start),
+            _number(self.mood),
+            _number(self.energy),
+            _number(self.connected),
+            _number(self.checkins),
+        )
+
 
 Chart = TypeVar("Chart", charts.LineChart, charts.BarChart)
 
@@ -242,6 +254,20 @@ def _day_in(d: date, language: str | None) -> str:
 def _day(d: date) -> str:
     """ "18 Mar 2026" in the active language (the same weeks recur in every chart)."""
     return _day_in(d, get_language())
+
+
+@lru_cache(maxsize=4096)
+def _number_in(value: float, language: str | None) -> str:
+    if value == int(value):
+        return formats.number_format(int(value))
+    return formats.number_format(value, decimal_pos=1)
+
+
+def _number(value: float | None) -> str:
+    """A number as the active language writes it, to one decimal; a dash for none."""
+    if value is None:
+        return "\u2013"
+    return _number_in(round(value, 1), get_language())
 
 
 def draw(
@@ -363,6 +389,15 @@ class ChannelWeek:
     def share(self) -> int:
         return round(100 * self.in_person / self.total) if self.total else 0
 
+    @property
+    def row(self) -> tuple[str, str, str, str]:
+        return (
+            _day(self.start),
+            _number(self.in_person),
+            _number(self.other),
+            _number(self.share),
+        )
+
 
 @dataclass(frozen=True)
 class Reciprocity:
@@ -445,6 +480,7 @@ class Insights:
     end: date
     has_checkins: bool
     weeks: list[Week]
+    week_rows: list[tuple[str, str, str, str, str]]
     mood: ChartBlock[charts.LineChart]
     energy: ChartBlock[charts.LineChart]
     connected: ChartBlock[charts.LineChart]
@@ -457,6 +493,7 @@ class Insights:
     helps: list[Help]
     moods_counted: int
     channel_weeks: list[ChannelWeek]
+    channel_rows: list[tuple[str, str, str, str]]
     face_to_face: ChartBlock[charts.BarChart]
     face_to_face_share: int | None
     reciprocity: list[Reciprocity]
@@ -1221,6 +1258,7 @@ def gather(owner: User, period: Period, now: datetime | None = None) -> Insights
         end=window.today,
         has_checkins=bool(window.checkins),
         weeks=weeks,
+        week_rows=[w.row for w in weeks],
         mood=mood,
         energy=energy,
         connected=connected,
@@ -1233,6 +1271,7 @@ def gather(owner: User, period: Period, now: datetime | None = None) -> Insights
         helps=helps,
         moods_counted=moods_counted,
         channel_weeks=channel_weeks,
+        channel_rows=[w.row for w in channel_weeks],
         face_to_face=f2f,
         face_to_face_share=f2f_share,
         reciprocity=reciprocity(window, names),
