@@ -24,7 +24,9 @@ class OwnPersonField(forms.ModelChoiceField):
     def to_python(self, value: Any) -> Any:
         if value in self.empty_values:
             return None
-        if not str(value).isdigit() or not 0 < int(value) <= MAX_ID:
+        text = str(value)
+        # isdigit() alone lets through digits int() can't read, such as "²".
+        if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= MAX_ID:
             raise forms.ValidationError(NOT_YOURS, code="invalid_choice")
         return super().to_python(value)
 

@@ -76,7 +76,9 @@ def goal_new(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Added. Small steps count."))
         return redirect("goal_detail", goal.pk)
 
-    form = GoalForm(owner, request.POST or None, instance=Goal(owner=owner))
+    # Bound on any POST, even an empty one, so that it gets its clear word.
+    data = request.POST if request.method == "POST" else None
+    form = GoalForm(owner, data, instance=Goal(owner=owner))
     if request.method == "POST" and form.is_valid():
         goal = form.save()
         messages.success(request, _("Added. Small steps count."))
@@ -118,7 +120,8 @@ def goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     goal = _goal(request, pk)
-    form = GoalForm(_owner(request), request.POST or None, instance=goal)
+    data = request.POST if request.method == "POST" else None
+    form = GoalForm(_owner(request), data, instance=goal)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Saved."))

@@ -403,8 +403,9 @@ class WeekCount:
 def weekly_counts(
     counts: Mapping[date, int], began: date, today: date, first: int, weeks: int = WEEKS_SHOWN
 ) -> list[WeekCount]:
-    """Things done in each of the last `weeks` weeks, this week first; only the
-    weeks since the goal began."""
+    """Things done in each of the last `weeks` weeks up to `today` (the day a
+    set-aside goal was set aside), that week first; only the weeks since the goal
+    began. Days after `today` in `counts` are left out."""
     this_week = week_start(today, first)
     out = []
     for ago in range(weeks):
@@ -412,7 +413,8 @@ def weekly_counts(
         end = start + timedelta(days=WEEK - 1)
         if end < began:
             break
-        out.append(WeekCount(start, sum(n for d, n in counts.items() if start <= d <= end), ago))
+        last = min(end, today)
+        out.append(WeekCount(start, sum(n for d, n in counts.items() if start <= d <= last), ago))
     return out
 
 

@@ -23,10 +23,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from kithkin.accounts.decorators import onboarded_required
-from kithkin.circle.forms import parse_ids
 from kithkin.circle.models import Channel, Feeling, Initiator, Interaction, InteractionPerson
 from kithkin.lib.http import request_owner as _owner
-from kithkin.lib.limits import EARLIEST
+from kithkin.lib.limits import EARLIEST, MAX_ID
 from kithkin.today.models import Energy
 from kithkin.wellbeing import charts, scoring
 from kithkin.wellbeing import goals as goal_progress
@@ -61,7 +60,9 @@ def parse_period(start_text: str, end_text: str, today: date) -> tuple[date, dat
     end = _parse(end_text) if end_text.strip() else today
     start = _parse(start_text) if start_text.strip() else None
     if start is None and not start_text.strip() and end is not None:
-        start = end - timedelta(days=DEFAULT_DAYS - 1)
+        # Thirty days back from an end in year 1 can't be counted; before 1900 is
+        # refused below either way.
+        start = end - timedelta(days=DEFAULT_DAYS - 1) if end >= EARLIEST.date() else end
     problem = ""
     if start is None or end is None:
         problem = _("Those dates couldn't be read (they look like 2025-03-31).")
@@ -80,6 +81,12 @@ def parse_period(start_text: str, end_text: str, today: date) -> tuple[date, dat
             _("%(why)s Here are the last 30 days instead.") % {"why": problem},
         )
     return start, end, ""
+
+
+def parse_note_ids(values: Sequence[str]) -> list[int]:
+    """The note ids asked for that can be database ids; anything else is left out
+    (isdigit() alone lets through digits int() can't read, such as "²")."""
+    return [int(v) for v in values if v.isascii() and v.isdigit() and 0 < int(v) <= MAX_ID]
 
 
 # --- What goes in it ------------------------------------------------------------------------
@@ -368,7 +375,7 @@ def summary(request: HttpRequest) -> HttpResponse:
     start, end, problem = parse_period(
         request.GET.get("start", ""), request.GET.get("end", ""), today
     )
-    chosen = parse_ids(request.GET.getlist("note"))
+    chosen = parse_note_ids(request.GET.getlist("note"))
     ctx: dict[str, Any] = {
         "s": build(owner, start, end, chosen, goal_progress.first_weekday()),
         "problem": problem,

@@ -147,6 +147,35 @@ def test_odd_goals_get_a_clear_word_and_change_nothing(
     assert not Goal.objects.exists()
 
 
+@pytest.mark.parametrize("odd", ["\u00b2", "\u0663", "1\u00b2"])
+def test_a_person_id_in_other_digits_is_refused_kindly(
+    alice_client: Client, alice: User, odd: str
+) -> None:
+    person(alice, "Sam")
+    goal = _goal(alice, title="Calls")
+    data = {"title": "Calls", "measure": "call", "times": "1", "per_days": "7", "person": odd}
+    for url in (reverse("goal_new"), reverse("goal_edit", args=[goal.pk])):
+        r = alice_client.post(url, data)
+        assert r.status_code == 200
+        assert "Choose someone from your own circle." in r.content.decode()
+    goal.refresh_from_db()
+    assert goal.person is None
+    assert Goal.objects.filter(owner=alice).count() == 1
+
+
+def test_an_empty_post_gets_a_clear_word_and_changes_nothing(
+    alice_client: Client, alice: User
+) -> None:
+    goal = _goal(alice, title="Calls")
+    for url in (reverse("goal_new"), reverse("goal_edit", args=[goal.pk])):
+        r = alice_client.post(url, {})
+        assert r.status_code == 200
+        assert "This field is required." in r.content.decode()
+    goal.refresh_from_db()
+    assert goal.title == "Calls"
+    assert Goal.objects.filter(owner=alice).count() == 1
+
+
 def test_another_persons_people_are_not_offered(alice_client: Client, bob: User) -> None:
     person(bob, "Bo Private")
     assert "Bo Private" not in _main(alice_client, reverse("goal_new"))
@@ -329,6 +358,21 @@ def test_set_aside_and_bring_back_keeps_the_score(alice_client: Client, alice: U
     assert f'<span class="big-number">{expected}%</span>' in _main(
         alice_client, reverse("goal_detail", args=[goal.pk])
     )
+
+
+def test_a_set_aside_goal_shows_its_weeks_up_to_the_day_it_was_set_aside(
+    alice_client: Client, alice: User
+) -> None:
+    # Set aside on Tuesday 3 June; a call on the 2nd counts, one on the 5th (after
+    # it was set aside, the same week) doesn't. Today is the 11th, a week later.
+    goal = _goal(alice, archived_at=_at(date(2025, 6, 3)))
+    contact(alice, [], happened_at=_at(date(2025, 6, 2)), channel="call")
+    contact(alice, [], happened_at=_at(date(2025, 6, 5)), channel="call")
+    weeks = _main(alice_client, reverse("goal_detail", args=[goal.pk]))
+    weeks = weeks[weeks.index('id="weeks-heading"') : weeks.index('id="rest-heading"')]
+    assert "1 in the week of 1 Jun" in weeks
+    assert "this week" not in weeks and "last week" not in weeks
+    assert "2 in" not in weeks
 
 
 def test_delete_asks_first(alice_client: Client, alice: User) -> None:

@@ -75,6 +75,17 @@ def test_weekly_counts_go_back_eight_weeks_or_to_when_the_goal_began() -> None:
     assert len(goals.weekly_counts(counts, date(2024, 1, 1), TODAY, SUNDAY)) == 8
 
 
+def test_weekly_counts_stop_at_the_last_day_read() -> None:
+    # A goal set aside on Tuesday 3 June is read up to then: later days that week
+    # (in `counts`, read up to today) don't count.
+    counts = {date(2025, 6, 2): 1, date(2025, 6, 5): 1}
+    weeks = goals.weekly_counts(counts, date(2025, 5, 20), date(2025, 6, 3), MONDAY)
+    assert [(w.start, w.count) for w in weeks[:2]] == [
+        (date(2025, 6, 2), 1),
+        (date(2025, 5, 26), 0),
+    ]
+
+
 def test_wins_and_progress_are_worded_without_loss() -> None:
     reached = goals.Period(TODAY, TODAY, "this week", 1, 1)
     assert goals.win_message("call", reached, 7) == "That's this week's call — well done."

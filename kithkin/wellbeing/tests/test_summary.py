@@ -91,6 +91,16 @@ def test_odd_dates_get_a_clear_word_and_the_last_30_days(
     assert DEFAULT in html
 
 
+@pytest.mark.parametrize("end", ["0001-01-01", "0001-01-29", "1900-01-05"])
+def test_an_end_near_the_start_of_the_calendar_gets_a_clear_word(
+    alice_client: Client, end: str
+) -> None:
+    html = _main(alice_client, f"?end={end}")
+    alert = re.search(r'<p class="message no-print" role="alert">(.*?)</p>', html)
+    assert alert is not None and "before 1900" in alert.group(1)
+    assert DEFAULT in html
+
+
 def test_parse_period_fills_in_a_missing_end_or_start() -> None:
     assert summary.parse_period("2025-06-01", "", TODAY) == (date(2025, 6, 1), TODAY, "")
     assert summary.parse_period("", "2025-06-01", TODAY) == (
@@ -225,6 +235,40 @@ def test_goals_with_their_strength_at_the_end(alice_client: Client, alice: User)
     assert "Set aside before" not in part and "Begun after" not in part
 
 
+def test_a_goal_with_one_person_set_aside_in_the_period_by_hand(
+    alice_client: Client, alice: User
+) -> None:
+    sam, ana = person(alice, "Sam"), person(alice, "Ana")
+    goal = Goal.objects.create(
+        owner=alice,
+        title="Time with Sam",
+        measure="contact",
+        person=sam,
+        created_at=_at(date(2025, 5, 20), 8),
+        archived_at=_at(date(2025, 6, 4), 18),
+    )
+    contact(alice, [sam], happened_at=_at(date(2025, 5, 19)))  # before the goal began
+    contact(alice, [sam], happened_at=_at(date(2025, 5, 21)))  # before the period
+    contact(alice, [sam, ana], happened_at=_at(date(2025, 5, 27)), channel="in_person")
+    contact(alice, [ana], happened_at=_at(date(2025, 6, 2)))  # not with Sam
+    gone = contact(alice, [sam], happened_at=_at(date(2025, 6, 3)))
+    gone.deleted_at = timezone.now()
+    gone.save()
+    contact(alice, [sam], happened_at=_at(date(2025, 6, 5)))  # after it was set aside
+    GoalSkip.objects.create(owner=alice, goal=goal, day=date(2025, 5, 30))
+    # By hand, 20 May to 4 June (read up to the day it was set aside), Loop's
+    # window of 2 in 14 days: 20 May v = 0; 21-26 May v = 1/2; 27-29 May v = 1;
+    # 30 May set aside; 31 May - 3 June v = 1; 4 June (21 May has left) v = 1/2.
+    m = 0.5 ** (math.sqrt(1 / 7) / 13)
+    s = 0.5 * (1 - m**6)
+    s = s * m**3 + (1 - m**3)
+    s = s * m**4 + (1 - m**4)
+    s = s * m + 0.5 * (1 - m)
+    part = _section(_main(alice_client, PERIOD), "goals")
+    row = f"<td>Time with Sam</td><td>Once a week</td><td>1</td><td>{round(100 * s)}%</td>"
+    assert row in part
+
+
 def test_only_the_notes_chosen_and_never_anyone_elses(
     alice_client: Client, alice: User, bob: User
 ) -> None:
@@ -249,6 +293,16 @@ def test_only_the_notes_chosen_and_never_anyone_elses(
     assert "Hard morning" not in shown
     assert f'value="{sea.pk}" checked' in form
     assert "Bob" not in html
+
+
+@pytest.mark.parametrize("odd", ["\u00b2", "\u0663", "1\u00b2", "-1", " 1", "9" * 30])
+def test_note_ids_that_cant_be_ids_are_left_out(
+    alice_client: Client, alice: User, odd: str
+) -> None:
+    _checkin(alice, date(2025, 5, 28), 4, note="Walked by the sea")
+    html = _main(alice_client, f"{PERIOD}&note={odd}")
+    shown, _form = _section(html, "notes").split("Choose notes to include")
+    assert "No notes included." in shown and "Walked by the sea" not in shown
 
 
 def test_bobs_rows_never_reach_alices_summary(alice_client: Client, alice: User, bob: User) -> None:
