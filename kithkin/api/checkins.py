@@ -4,7 +4,8 @@
 # No `from __future__ import annotations` here: ninja reads the view annotations
 # through @paginate's wrapper, whose globals are ninja's, so strings wouldn't resolve.
 
-from datetime import date
+import re
+from datetime import date, datetime
 from typing import Annotated, Any, Literal, TypeAlias
 
 from django.db import IntegrityError, transaction
@@ -18,6 +19,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import (
     AfterValidator,
+    BeforeValidator,
     ConfigDict,
     StrictBool,
     StrictFloat,
@@ -38,6 +40,22 @@ router = Router(tags=["checkins"])
 EnergyName = Literal["low", "some", "good"]
 # The field is called `date`; the type goes by another name inside the schemas.
 Day: TypeAlias = date
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _written_day(value: object) -> object:
+    """YYYY-MM-DD only. Left to itself pydantic also reads numbers (and numeric
+    strings) as Unix times, so 0 would be saved as 1 January 1970, and takes a
+    midnight datetime as its date whatever its offset."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and ISO_DAY.fullmatch(value):
+        return value
+    raise ValueError("Write the date as YYYY-MM-DD, e.g. 2026-03-14.")
+
+
+# A date as it comes in: a body field or a query parameter.
+DayIn = Annotated[date, BeforeValidator(_written_day)]
 
 
 def _rule(check: Any, *, keep: bool = False) -> AfterValidator:
@@ -138,7 +156,7 @@ class CheckInOut(Schema):
 class CheckInIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    date: Day | None = Field(None, description="Defaults to today in your time zone.")
+    date: DayIn | None = Field(None, description="Defaults to today in your time zone.")
     mood: MoodValue
     energy: EnergyName | None = None
     sleep_hours: SleepHours | None = None
@@ -152,7 +170,7 @@ class CheckInIn(Schema):
 class CheckInPatch(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    date: Day | Omitted = None
+    date: DayIn | Omitted = None
     mood: MoodValue | Omitted = None
     energy: EnergyName | None = None
     sleep_hours: SleepHours | None = None
@@ -166,8 +184,8 @@ class CheckInPatch(Schema):
 
 
 class CheckInFilters(Schema):
-    since: Day | None = Field(None, description="Only days on or after this (YYYY-MM-DD).")
-    until: Day | None = Field(None, description="Only days on or before this (YYYY-MM-DD).")
+    since: DayIn | None = Field(None, description="Only days on or after this (YYYY-MM-DD).")
+    until: DayIn | None = Field(None, description="Only days on or before this (YYYY-MM-DD).")
 
 
 class ExistsOut(Schema):
@@ -233,7 +251,14 @@ def list_checkins(request: HttpRequest, filters: Query[CheckInFilters]) -> Query
 
 @router.post(
     "",
-    response={201: CheckInOut, 401: ErrorOut, 403: ErrorOut, 409: ExistsOut, 422: ErrorOut},
+    response={
+        201: CheckInOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        409: ExistsOut,
+        422: ErrorOut,
+    },
     summary="Check in for a day",
     description="One check-in a day; only `mood` is needed. A day that already has one "
     "answers 409 with its id: PATCH that instead.",
@@ -270,6 +295,7 @@ def get_checkin(request: HttpRequest, id: ObjectId) -> CheckIn:
     "/{id}",
     response={
         200: CheckInOut,
+        400: ErrorOut,
         401: ErrorOut,
         403: ErrorOut,
         404: ErrorOut,

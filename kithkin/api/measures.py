@@ -99,7 +99,7 @@ def list_measures(request: HttpRequest, filters: Query[MeasureFilters]) -> Query
 
 @router.post(
     "",
-    response={201: MeasureOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    response={201: MeasureOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
     summary="Record a questionnaire",
     description="Taken today in your time zone; the score is worked out for you.",
 )

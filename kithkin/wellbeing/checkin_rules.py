@@ -100,9 +100,26 @@ def format_hours(value: Decimal | None) -> str:
     return f"{Decimal(value).normalize():f}"
 
 
-def check_note(value: str) -> str:
+def _check_text(value: str) -> None:
     if "\x00" in value:
         raise CheckInRuleError(_("Text can't contain the NUL character."))
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate (e.g. "\\ud800" in JSON): the database can't store it.
+        raise CheckInRuleError(
+            _("This has a broken character that can't be saved; try typing it again.")
+        ) from None
+
+
+def check_note(value: str) -> str:
+    """Up to 5,000 characters, each line break counted once.
+
+    A browser counts a line break in the box as one character towards its
+    maxlength but sends it as two (CR LF), so line breaks are made plain LF first.
+    """
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    _check_text(value)
     if len(value) > MAX_NOTE:
         raise CheckInRuleError(
             _("A note can be up to %(n)s characters; this one has %(m)s.")
@@ -124,8 +141,7 @@ def clean_tags(items: Iterable[str]) -> list[str]:
             continue
         if "," in tag:
             raise CheckInRuleError(_("A tag can't contain a comma."))
-        if "\x00" in tag:
-            raise CheckInRuleError(_("Text can't contain the NUL character."))
+        _check_text(tag)
         if len(tag) > MAX_TAG_LENGTH:
             raise CheckInRuleError(
                 _("“%(tag)s…” is long for a tag: up to %(n)s characters each, please.")

@@ -146,6 +146,7 @@ CSV_COLUMNS = [
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_CHUNK = 500
+BOM = "\ufeff"
 
 
 def safe_cell(value: object) -> str:
@@ -163,7 +164,9 @@ class _Echo:
 
 def _csv_rows(rows: Iterable[tuple[Any, ...]], mood_words: dict[int, str]) -> Iterator[str]:
     writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_COLUMNS)
+    # The byte order mark tells Excel the file is UTF-8; without it, notes with
+    # accents or emoji open garbled in the local code page.
+    yield BOM + writer.writerow(CSV_COLUMNS)
     for day, mood, energy, sleep, rested, meaningful, connected, note, tags in rows:
         cells: list[object] = [
             day.isoformat(),

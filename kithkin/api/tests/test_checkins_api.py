@@ -352,3 +352,88 @@ def test_delete(client: Client, alice: User) -> None:
     assert r.status_code == 204
     assert not CheckIn.objects.exists()
     assert _send(client, "delete", f"{URL}/{checkin.pk}", _auth(alice)).status_code == 404
+
+
+# --- Odd input that once slipped through --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # Valid JSON, but a lone surrogate can't be encoded to store.
+        '{"mood": 3, "note": "a \\ud800 b"}',
+        '{"mood": 3, "tags": ["walk", "\\udfff"]}',
+    ],
+)
+def test_text_with_a_broken_character_is_a_422_not_a_crash(
+    client: Client, alice: User, body: str
+) -> None:
+    before = _snapshot()
+    r = client.post(URL, body, content_type="application/json", headers=_auth(alice))
+    assert r.status_code == 422, r.content
+    assert "broken character" in json.dumps(r.json()["details"])
+    assert _snapshot() == before
+
+
+def test_a_patch_with_a_broken_character_is_a_422(client: Client, alice: User) -> None:
+    checkin = CheckIn.objects.create(owner=alice, day=date(2026, 1, 1), mood=2, note="kept")
+    before = _snapshot()
+    r = client.patch(
+        f"{URL}/{checkin.pk}",
+        '{"note": "\\ud83d"}',
+        content_type="application/json",
+        headers=_auth(alice),
+    )
+    assert r.status_code == 422, r.content
+    assert _snapshot() == before
+
+
+@pytest.mark.parametrize(
+    "value",
+    [0, 86400, 1767225600, 1767225600000, "0", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00+10:00"],
+)
+def test_the_date_is_written_yyyy_mm_dd_and_nothing_else(
+    client: Client, alice: User, value: object
+) -> None:
+    # Left to pydantic, 0 would become 1 January 1970 (a Unix time) and be saved.
+    checkin = CheckIn.objects.create(owner=alice, day=date(2026, 1, 2), mood=2)
+    before = _snapshot()
+    auth = _auth(alice)
+    r = _send(client, "post", URL, auth, {"mood": 3, "date": value})
+    assert r.status_code == 422, r.content
+    assert "YYYY-MM-DD" in json.dumps(r.json()["details"])
+    r = _send(client, "patch", f"{URL}/{checkin.pk}", auth, {"date": value})
+    assert r.status_code == 422, r.content
+    assert _snapshot() == before
+
+
+def test_the_list_filters_take_yyyy_mm_dd_only(client: Client, alice: User) -> None:
+    CheckIn.objects.create(owner=alice, day=date(2026, 1, 2), mood=2)
+    auth = _auth(alice)
+    assert _send(client, "get", f"{URL}?since=0", auth).status_code == 422
+    assert _send(client, "get", f"{URL}?until=86400", auth).status_code == 422
+    assert _send(client, "get", f"{URL}?since=2026-01-02", auth).json()["count"] == 1
+
+
+def test_line_breaks_count_once_towards_the_note_limit(client: Client, alice: User) -> None:
+    # 2,500 lines of "a" are 5,000 characters however the line breaks are sent.
+    note = "a\r\n" * 2499 + "a"
+    r = _send(client, "post", URL, _auth(alice), {"mood": 3, "note": note})
+    assert r.status_code == 201, r.content
+    assert CheckIn.objects.get().note == "a\n" * 2499 + "a"
+
+
+def test_unreadable_json_is_a_documented_400(client: Client, alice: User) -> None:
+    checkin = CheckIn.objects.create(owner=alice, day=date(2026, 1, 2), mood=2)
+    before = _snapshot()
+    auth = _auth(alice)
+    for method, url in (("post", URL), ("patch", f"{URL}/{checkin.pk}")):
+        r = getattr(client, method)(
+            url, '{"mood": 3,', content_type="application/json", headers=auth
+        )
+        assert r.status_code == 400
+        assert set(r.json()) == {"code", "message"}
+    assert _snapshot() == before
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert "400" in paths[URL]["post"]["responses"]
+    assert "400" in paths[URL + "/{id}"]["patch"]["responses"]

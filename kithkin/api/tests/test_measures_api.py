@@ -160,3 +160,11 @@ def test_the_422_names_the_answer_that_doesnt_fit(client: Client, alice: User) -
     r = _post(client, auth, {"kind": "ucla3", "answers": [1, 2, 3]})
     assert r.json()["details"][0]["loc"] == ["body", "payload", "direct"]
     assert not Measure.objects.exists()
+
+
+def test_unreadable_json_is_a_documented_400(client: Client, alice: User) -> None:
+    r = client.post(URL, '{"kind": ', content_type="application/json", headers=_auth(alice))
+    assert r.status_code == 400 and set(r.json()) == {"code", "message"}
+    assert not Measure.objects.exists()
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert "400" in paths[URL]["post"]["responses"]

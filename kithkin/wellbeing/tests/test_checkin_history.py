@@ -29,7 +29,7 @@ def _days(owner: User, n: int, start: date | None = None) -> list[CheckIn]:
 
 
 def _csv(response: Any) -> list[dict[str, str]]:
-    body = b"".join(response.streaming_content).decode()
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
     return list(csv.DictReader(io.StringIO(body)))
 
 
@@ -251,3 +251,14 @@ def test_the_export_of_many_rows_streams_them_all(alice_client: Client, alice: U
     rows = _csv(alice_client.get(reverse("checkins_csv")))
     assert len(rows) == 1200
     assert rows[0]["date"] < rows[-1]["date"]
+
+
+def test_the_export_opens_as_utf_8_in_a_spreadsheet(alice_client: Client, alice: User) -> None:
+    # Without the byte order mark, Excel reads the file as the local code page.
+    CheckIn.objects.create(owner=alice, day=date(2026, 3, 1), mood=3, note="Café with Zoë ☕")
+    r: Any = alice_client.get(reverse("checkins_csv"))
+    body = b"".join(r.streaming_content)
+    assert body.startswith(b"\xef\xbb\xbfdate,mood,")
+    assert body.count(b"\xef\xbb\xbf") == 1
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    assert rows[0]["note"] == "Café with Zoë ☕"

@@ -419,3 +419,14 @@ def test_scales_take_whole_numbers_1_to_5() -> None:
     for bad in (0, 6, True, 2.0, "3"):
         with pytest.raises(checkin_rules.CheckInRuleError):
             checkin_rules.check_rested(bad)
+
+
+def test_a_note_at_the_boxs_limit_with_line_breaks_is_saved(
+    alice_client: Client, alice: User
+) -> None:
+    # The box lets a person type 5,000 characters counting each line break once,
+    # and the browser sends every line break as two (CR LF).
+    note = "\r\n".join(["a"] * 2500)
+    r = _post(alice_client, _alice_today(alice), mood="3", note=note)
+    assert r.status_code == 302
+    assert CheckIn.objects.get(owner=alice).note == "\n".join(["a"] * 2500)
