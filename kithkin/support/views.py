@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -130,11 +133,20 @@ def clear_safety_plan(request: HttpRequest) -> HttpResponse:
     return render(request, "support/plan_clear.html")
 
 
-@onboarded_required
 @require_POST
-def struggling(request: HttpRequest) -> HttpResponse:
+def struggling(request: HttpRequest) -> HttpResponseBase:
     """ "I'm struggling": Today keeps the support card close for the rest of the day.
-    Nobody is told."""
+    Nobody is told.
+
+    Signed out (a session that ran out while Today was open), it goes straight to
+    the support page: no sign-in stands between someone and the helplines."""
+    if not request.user.is_authenticated:
+        return redirect("support")
+    return _record_struggling(request)
+
+
+@onboarded_required
+def _record_struggling(request: HttpRequest) -> HttpResponse:
     HardDay.objects.update_or_create(
         owner=_owner(request),
         day=timezone.localdate(),
@@ -143,13 +155,34 @@ def struggling(request: HttpRequest) -> HttpResponse:
     return redirect(reverse("today") + "#support-card")
 
 
-@onboarded_required
 @require_POST
-def dismiss_card(request: HttpRequest) -> HttpResponse:
+def dismiss_card(request: HttpRequest) -> HttpResponseBase:
     """Put the support card away for today."""
+    if not request.user.is_authenticated:
+        # Nothing to put away; after signing in, Today rather than this POST-only address.
+        return redirect_to_login(reverse("today"))
+    return _dismiss_card(request)
+
+
+@onboarded_required
+def _dismiss_card(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    # The card says which day it was for: tapped just after midnight on a page from
+    # the day before, it mustn't hide the new day's card.
+    shown_for = request.POST.get("day", today.isoformat())
+    if shown_for != today.isoformat():
+        try:
+            date.fromisoformat(shown_for)
+        except ValueError:
+            messages.info(request, _("Something went wrong there, so nothing was put away."))
+        else:
+            messages.info(
+                request, _("A new day began since that page opened, so nothing was put away.")
+            )
+        return redirect("today")
     HardDay.objects.update_or_create(
         owner=_owner(request),
-        day=timezone.localdate(),
+        day=today,
         defaults={"dismissed_at": timezone.now()},
     )
     messages.info(

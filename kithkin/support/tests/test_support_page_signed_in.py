@@ -61,9 +61,9 @@ def test_trusted_people_come_with_links_to_write_to_them(alice_client: Client, a
     person(alice, "Not Trusted", phones=["+44 7700 900999"])
     person(alice, "Set Aside", trusted=True, archived_at=timezone.now())
     section = _section(_support(alice_client))
-    assert f'href="sms:+447700900123?body={DEFAULT_BODY}"' in section
+    assert f'href="sms:+447700900123?&amp;body={DEFAULT_BODY}"' in section
     assert f'href="mailto:sam@example.org?body={DEFAULT_BODY}"' in section
-    assert f'href="sms:?body={DEFAULT_BODY}"' in section  # Ana: no number saved
+    assert f'href="sms:?&amp;body={DEFAULT_BODY}"' in section  # Ana: no number saved
     assert "Email Ana" not in section
     assert "Not Trusted" not in section and "Set Aside" not in section
     assert "Nothing is sent until you press send" in section
@@ -80,11 +80,11 @@ def test_saved_messages_fill_the_links_and_each_can_be_picked(
     section = _section(_support(alice_client))
     first = quote("Hi, rough week. Call?", safe="")
     walk = quote("Fancy a walk & a chat?", safe="")
-    assert f'href="sms:07700900123?body={first}"' in section
+    assert f'href="sms:07700900123?&amp;body={first}"' in section
     assert "Other words you wrote for tough days" in section
     assert "a walk" in section
-    assert f'href="sms:07700900123?body={walk}"' in section
-    assert f'href="sms:07700900456?body={walk}"' in section
+    assert f'href="sms:07700900123?&amp;body={walk}"' in section
+    assert f'href="sms:07700900456?&amp;body={walk}"' in section
     assert f'href="mailto:sam@example.org?body={walk}"' in section
     assert bob_words.text not in section
     assert DEFAULT_BODY not in section

@@ -17,6 +17,7 @@ from django.utils import timezone
 from kithkin.accounts.models import User
 from kithkin.circle.models import Ring
 from kithkin.circle.tests.factories import person
+from kithkin.conftest import PASSWORD, make_user
 from kithkin.support import card
 from kithkin.support.models import HardDay
 from kithkin.today.models import SavedMessage, Suggestion
@@ -128,6 +129,56 @@ def test_putting_it_away_holds_for_the_day(alice_client: Client, alice: User) ->
     assert CARD in _today(alice_client)
 
 
+def _dismiss_fields(html: str) -> dict[str, str]:
+    """What the "Put this away for today" form sends."""
+    action = f'action="{reverse("support_card_dismiss")}"'
+    form = html[html.index(action) : html.index("</form>", html.index(action))]
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
+
+
+def test_a_los_angeles_evening_is_still_their_own_day(client: Client) -> None:
+    lou = make_user("lou", timezone="America/Los_Angeles")
+    client.force_login(lou)
+    # The lowest mood on 19 to 21 November, nothing yet on the 22nd.
+    _moods(lou, 1, 1, 1, start=date(2026, 11, 21))
+    # 20:00 on the 22nd in Los Angeles, already the 23rd in UTC: the stretch ended
+    # yesterday, so the card is there.
+    with time_machine.travel("2026-11-23 04:00Z", tick=False):
+        html = _today(client)
+        assert CARD in html
+        client.post(reverse("support_card_dismiss"), _dismiss_fields(html))
+        assert CARD not in _today(client)
+    assert HardDay.objects.get(owner=lou).day == date(2026, 11, 22)
+
+
+def test_putting_it_away_from_a_page_opened_before_midnight_leaves_the_new_days_card(
+    client: Client,
+) -> None:
+    lou = make_user("lou", timezone="America/Los_Angeles")
+    client.force_login(lou)
+    _moods(lou, 1, 1, 1)  # 20 to 22 November
+    with time_machine.travel("2026-11-23 07:58Z", tick=False):  # 23:58 on the 22nd there
+        html = _today(client)
+        assert CARD in html
+    with time_machine.travel("2026-11-23 08:02Z", tick=False):  # 00:02 on the 23rd
+        r = client.post(reverse("support_card_dismiss"), _dismiss_fields(html), follow=True)
+        html = r.content.decode()
+        # The stretch ended yesterday: the new day's card stays, and says why.
+        assert CARD in html
+        assert "nothing was put away" in html
+    assert not HardDay.objects.exists()
+
+
+def test_putting_it_away_with_a_garbled_day_says_so_and_changes_nothing(
+    alice_client: Client, alice: User
+) -> None:
+    _moods(alice, 1, 1, 1)
+    r = alice_client.post(reverse("support_card_dismiss"), {"day": "soon"}, follow=True)
+    html = r.content.decode()
+    assert CARD in html and "nothing was put away" in html
+    assert not HardDay.objects.exists()
+
+
 def test_putting_it_away_after_asking_keeps_that_they_asked(
     alice_client: Client, alice: User
 ) -> None:
@@ -165,11 +216,11 @@ def test_it_offers_trusted_people_with_links_to_write_to_them(
     alice_client.post(reverse("struggling"))
     html = _today(alice_client)
     body = "I%27m%20having%20a%20hard%20time%20today."
-    assert f'href="sms:+447700900123?body={body}' in html
+    assert f'href="sms:+447700900123?&amp;body={body}' in html
     assert f'href="mailto:sam@example.org?body={body}' in html
     assert "Text Sam Lee" in html and "Email Sam Lee" in html
     # No number known: the text link opens their app to choose; no email link.
-    assert f'href="sms:?body={body}' in html
+    assert f'href="sms:?&amp;body={body}' in html
     assert "Text Ana" in html and "Email Ana" not in html
     assert "Not Trusted" not in html and "Set Aside" not in html
 
@@ -180,7 +231,7 @@ def test_it_fills_in_a_saved_message_when_there_is_one(alice_client: Client, ali
     SavedMessage.objects.create(owner=alice, label="a", text="Walk & talk? Tea at 5")
     alice_client.post(reverse("struggling"))
     html = _today(alice_client)
-    assert 'href="sms:07700900123?body=Walk%20%26%20talk%3F%20Tea%20at%205"' in html
+    assert 'href="sms:07700900123?&amp;body=Walk%20%26%20talk%3F%20Tea%20at%205"' in html
 
 
 def test_without_trusted_people_it_says_how_to_mark_someone(
@@ -232,13 +283,33 @@ def test_someone_else_never_sees_alices_card(
     assert CARD not in html and "Sam" not in html
 
 
-def test_the_card_and_the_button_need_a_post_and_a_signed_in_person(
-    client: Client, alice_client: Client
-) -> None:
+def test_the_card_and_the_button_need_a_post(alice_client: Client) -> None:
     assert alice_client.get(reverse("struggling")).status_code == 405
     assert alice_client.get(reverse("support_card_dismiss")).status_code == 405
-    r = client.post(reverse("struggling"))
-    assert r.status_code == 302 and "/login/" in r["Location"]
+    assert not HardDay.objects.exists()
+
+
+def test_signed_out_im_struggling_goes_straight_to_the_support_page(
+    client: Client, alice: User
+) -> None:
+    # A session that ran out while Today was open: no sign-in stands in the way of
+    # the helplines, and nothing is recorded for anyone.
+    r = client.post(reverse("struggling"), follow=True)
+    assert r.redirect_chain == [(reverse("support"), 302)]
+    assert r.status_code == 200 and "Need support now?" in r.content.decode()
+    assert not HardDay.objects.exists()
+
+
+def test_signed_out_put_away_leads_back_to_today_after_signing_in(
+    client: Client, alice: User
+) -> None:
+    r = client.post(reverse("support_card_dismiss"))
+    assert r.status_code == 302
+    login = r["Location"]
+    assert login.startswith(reverse("login"))
+    r = client.post(login, {"username": "alice", "password": PASSWORD}, follow=True)
+    assert r.status_code == 200
+    assert r.redirect_chain[-1][0] == reverse("today")
     assert not HardDay.objects.exists()
 
 
