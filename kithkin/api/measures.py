@@ -101,7 +101,11 @@ def list_measures(request: HttpRequest, filters: Query[MeasureFilters]) -> Query
     "",
     response={201: MeasureOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
     summary="Record a questionnaire",
-    description="Taken today in your time zone; the score is worked out for you.",
+    description="Taken today in your time zone; the score is worked out for you, and the "
+    "range is a range, not a diagnosis. UCLA 3-item loneliness scale: Hughes, Waite, "
+    "Hawkley & Cacioppo, Research on Aging 2004, with the direct question of the UK Office "
+    "for National Statistics. WHO-5 Well-Being Index © Psychiatric Centre North Zealand, "
+    "used with attribution; the low range is from Topp et al. 2015.",
 )
 def create_measure(request: HttpRequest, payload: MeasureIn) -> Status[Any]:
     owner = _owner(request)

@@ -168,3 +168,12 @@ def test_unreadable_json_is_a_documented_400(client: Client, alice: User) -> Non
     assert not Measure.objects.exists()
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "400" in paths[URL]["post"]["responses"]
+
+
+def test_the_api_description_credits_both_questionnaires(client: Client) -> None:
+    post = client.get("/api/v1/openapi.json").json()["paths"][URL]["post"]
+    assert "Psychiatric Centre North Zealand" in post["description"]
+    assert (
+        "Hughes" in post["description"] and "Office for National Statistics" in post["description"]
+    )
+    assert "not a diagnosis" in post["description"]
