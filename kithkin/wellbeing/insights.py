@@ -725,10 +725,16 @@ class Window:
             ),
             default=Value(len(self.quarters) - 1),
         )
+        links = Q(interactionperson__person__isnull=False)
+        if connection.vendor == "postgresql":
+            # The links carry a copy of the time: filtering them too lets
+            # PostgreSQL's hash join probe a fifth of them. (SQLite reads each
+            # link through an index without the time, so it is better off without.)
+            # One filter() call, so both conditions are on the same link.
+            links &= Q(interactionperson__happened_at__gte=self.since)
+        contacts = self.live_contacts().filter(links)
         rows = (
-            self.live_contacts()
-            .filter(interactionperson__person__isnull=False)
-            .annotate(q=quarter)
+            contacts.annotate(q=quarter)
             .values("interactionperson__person_id", "q")
             .annotate(**counts)
             .order_by()

@@ -300,6 +300,20 @@ def test_who_reached_out_first_by_person_and_quarter(alice: User, alice_client: 
     assert "Ben Ode</a></th>" not in html  # three contacts: not enough to say
 
 
+def test_a_group_contact_counts_once_for_each_person_in_it(alice: User) -> None:
+    ana, ben, cai = (person(alice, n) for n in ("Ana Lima", "Ben Ode", "Cai Rua"))
+    log(alice, [ana, ben, cai], at(days_ago(1)), feeling_after="lifted", initiated_by="them")
+    log(alice, [ana], at(days_ago(2)), feeling_after="drained")
+    log(alice, [], at(days_ago(3)), feeling_after="drained")  # with nobody: no one's
+    counts = insights.Window(alice, insights.period_for("12m")).per_person
+    assert {pk: (c.lifted, c.drained, c.me, c.them) for pk, c in counts.items()} == {
+        ana.pk: (1, 1, 1, 1),
+        ben.pk: (1, 0, 0, 1),
+        cai.pk: (1, 0, 0, 1),
+    }
+    assert gather(alice).week == insights.WeekWins(3, 3, 1, 0, 0, 0, 0)
+
+
 def test_connection_strength_is_the_forgiving_score(alice: User, alice_client: Client) -> None:
     ana = person(alice, "Ana Lima", ring=Ring.INNER, created_at=NOW - timedelta(days=60))
     person(alice, "Zed Far", ring=Ring.ACQUAINTANCE)
