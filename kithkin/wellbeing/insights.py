@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property, lru_cache
 from typing import Any, Generic, TypeVar
@@ -505,9 +505,7 @@ class Insights:
     ring_lists: list[RingList]
     week: WeekWins
     pattern: Pattern | None
-    has_contacts: bool
     people_count: int
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 # --- What goes with better mood: where the factors come from -------------------------------
@@ -1289,6 +1287,5 @@ def gather(owner: User, period: Period, now: datetime | None = None) -> Insights
         ring_lists=ring_lists,
         week=week_wins(window),
         pattern=loneliness_pattern(window),
-        has_contacts=bool(window.contacts_by_day),
         people_count=len(window.people),
     )

@@ -447,6 +447,8 @@ def test_the_period_chooser(alice: User, alice_client: Client) -> None:
     year = page(alice_client)
     assert row in year
     assert 'href="?period=12m" aria-current="page"' in year
+    assert "From 19 Mar 2025 to 18 Mar 2026." in text(year)
+    assert "From 18 Dec 2025 to 18 Mar 2026." in text(page(alice_client, "3m"))
     assert row not in page(alice_client, "3m")
     assert 'href="?period=3m" aria-current="page"' in page(alice_client, "3m")
     assert "from 1 to 5" in text(page(alice_client, "all"))
