@@ -531,6 +531,11 @@ def test_local_day_in_sql_matches_python_across_clock_changes(alice: User, zone:
         mid = datetime.fromisoformat(centre).replace(tzinfo=UTC)
         moments += [mid + timedelta(minutes=37 * k) for k in range(-80, 80)]
     moments += [start + timedelta(minutes=317 * k) for k in range(1, 1500)]
+    # London's changes to the microsecond.
+    for change in (datetime(2025, 10, 26, 1, tzinfo=UTC), datetime(2026, 3, 29, 1, tzinfo=UTC)):
+        moments += [change + timedelta(microseconds=d) for d in (-1, 0, 1)]
+    # Stored with and without fractions of a second.
+    moments += [m + timedelta(microseconds=499_999) for m in moments[::3]]
     Interaction.objects.bulk_create(
         Interaction(owner=alice, channel="text", happened_at=m) for m in moments
     )
