@@ -142,3 +142,28 @@ def test_nothing_loads_from_elsewhere(alice_client: Client, alice: User) -> None
     for element in re.finditer(r"<(script|link|img|iframe|source)\b[^>]*>", html, re.I):
         assert not re.search(r'(src|href)="(https?:)?//', element.group(0)), element.group(0)
     assert "<style" not in html and 'style="' not in html
+
+
+def test_names_and_words_are_escaped_in_the_links(alice_client: Client, alice: User) -> None:
+    person(alice, '<b>Jo</b> & "Co"', phones=["+44 7700 900123"], trusted=True)
+    SavedMessage.objects.create(owner=alice, label="<i>tea</i>", text='<script>x</script> & "hi"')
+    section = _section(_support(alice_client))
+    assert "<b>Jo</b>" not in section and "<script>" not in section and "<i>tea" not in section
+    assert "Text &lt;b&gt;Jo&lt;/b&gt; &amp; &quot;Co&quot;" in section
+    assert "&lt;script&gt;x&lt;/script&gt; &amp; &quot;hi&quot;" in section
+    assert (
+        'href="sms:+447700900123?&amp;body=%3Cscript%3Ex%3C%2Fscript%3E%20%26%20%22hi%22"'
+        in section
+    )
+
+
+@pytest.mark.parametrize(
+    "name", ["struggling", "support_card_dismiss", "edit_safety_plan", "clear_safety_plan"]
+)
+def test_every_post_needs_the_csrf_token(alice: User, name: str) -> None:
+    SafetyPlan.objects.create(owner=alice, coping="Tea.")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    assert client.post(reverse(name), {"coping": "changed"}).status_code == 403
+    assert SafetyPlan.objects.get(owner=alice).coping == "Tea."
+    assert not HardDay.objects.exists()
