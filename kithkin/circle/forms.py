@@ -18,7 +18,7 @@ from kithkin.circle.models import (
     Person,
     Size,
 )
-from kithkin.lib.limits import EARLIEST, LONGEST_PAUSE, MAX_ID
+from kithkin.lib.limits import EARLIEST, LONGEST_PAUSE, as_id
 
 WEEKDAYS = sorted(dates.WEEKDAYS.items())  # 0 = Monday, names translated
 MONTHS = [("", _("Month")), *((str(i), name) for i, name in sorted(dates.MONTHS.items()))]
@@ -26,12 +26,12 @@ MONTHS = [("", _("Month")), *((str(i), name) for i, name in sorted(dates.MONTHS.
 
 def parse_ids(values: Iterable[str]) -> list[int]:
     """The values that can be database ids; anything else is dropped."""
-    return [int(v) for v in values if v.isdigit() and 0 < int(v) <= MAX_ID]
+    return [pk for pk in map(as_id, values) if pk is not None]
 
 
 class PeopleField(forms.ModelMultipleChoiceField):
     def clean(self, value: Any) -> Any:
-        if any(not str(v).isdigit() or not 0 < int(v) <= MAX_ID for v in value or []):
+        if any(as_id(v) is None for v in value or []):
             raise forms.ValidationError(
                 self.error_messages["invalid_choice"] % {"value": "?"}, code="invalid_choice"
             )

@@ -9,3 +9,15 @@ MAX_ID = 2**63 - 1
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 # "Give space until": at most this far ahead.
 LONGEST_PAUSE = timedelta(days=3650)
+
+
+def as_id(value: object) -> int | None:
+    """`value` as a database id (1 to MAX_ID, plain ASCII digits), else None.
+
+    str.isdigit() alone lets through digits int() can't read, such as "²".
+    """
+    text = str(value)
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None

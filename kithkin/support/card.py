@@ -76,12 +76,7 @@ def reach(person: Person, text: str) -> Reach:
     phone = person.phones[0] if person.phones else None
     address = person.emails[0] if person.emails else None
     links = drafts.share_links(text, phone=phone, email=address)
-    # share_links writes RFC 5724's "sms:NUMBER?body=", which Android reads; Messages
-    # on iPhone (iOS 8 and later) looks for "&body=" instead. "sms:NUMBER?&body=" is
-    # read by both: Android takes `body` from the query, iOS the words after "&body=".
-    # The words are percent-encoded, so the only "?body=" is the separator.
-    sms = links["sms"].replace("?body=", "?&body=", 1)
-    return Reach(person=person, sms=sms, email=links["email"] if address else None)
+    return Reach(person=person, sms=links["sms"], email=links["email"] if address else None)
 
 
 def trusted(owner: User) -> QuerySet[Person]:

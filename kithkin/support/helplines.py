@@ -45,7 +45,8 @@ class Line:
         if not self.text:
             return None
         href = "sms:" + self.text.replace(" ", "")
-        return f"{href}?body={quote(self.text_body)}" if self.text_body else href
+        # "?&body=": Android reads the query, iOS (since 8) the part after "&".
+        return f"{href}?&body={quote(self.text_body)}" if self.text_body else href
 
     @property
     def cost_label(self) -> str | None:

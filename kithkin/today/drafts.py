@@ -186,7 +186,7 @@ def _phone(phone: str | None) -> str:
 def share_links(text: str, phone: str | None = None, email: str | None = None) -> dict[str, str]:
     """Links that open the person's own apps with `text` filled in.
 
-    Keys: "sms" (RFC 5724, sms:<number>?body=...), "email" (mailto:<address>?body=...)
+    Keys: "sms" (RFC 5724, sms:<number>?&body=...), "email" (mailto:<address>?body=...)
     and "whatsapp" (https://wa.me/?text=..., with the number only when it is in
     international form, as WhatsApp needs).
     """
@@ -195,7 +195,8 @@ def share_links(text: str, phone: str | None = None, email: str | None = None) -
     address = quote(email.strip(), safe="@") if email and email.strip() else ""
     whatsapp_number = number[1:] if number.startswith("+") else ""
     return {
-        "sms": f"sms:{number}?body={body}",
+        # "?&body=": Android reads the query, iOS (since 8) the part after "&".
+        "sms": f"sms:{number}?&body={body}",
         "email": f"mailto:{address}?body={body}",
         "whatsapp": f"https://wa.me/{whatsapp_number}?text={body}",
     }

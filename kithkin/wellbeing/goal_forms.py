@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kithkin.accounts.models import User
 from kithkin.circle.models import Person
-from kithkin.lib.limits import MAX_ID
+from kithkin.lib.limits import as_id
 from kithkin.wellbeing.goals import CHECKIN_MEASURES, MAX_TIMES, SKIP_AHEAD_DAYS
 from kithkin.wellbeing.models import Goal, GoalMeasure
 
@@ -24,9 +24,7 @@ class OwnPersonField(forms.ModelChoiceField):
     def to_python(self, value: Any) -> Any:
         if value in self.empty_values:
             return None
-        text = str(value)
-        # isdigit() alone lets through digits int() can't read, such as "²".
-        if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= MAX_ID:
+        if as_id(value) is None:
             raise forms.ValidationError(NOT_YOURS, code="invalid_choice")
         return super().to_python(value)
 

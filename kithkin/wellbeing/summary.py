@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET
 from kithkin.accounts.decorators import onboarded_required
 from kithkin.circle.models import Channel, Feeling, Initiator, Interaction, InteractionPerson
 from kithkin.lib.http import request_owner as _owner
-from kithkin.lib.limits import EARLIEST, MAX_ID
+from kithkin.lib.limits import EARLIEST, as_id
 from kithkin.today.models import Energy
 from kithkin.wellbeing import charts, scoring
 from kithkin.wellbeing import goals as goal_progress
@@ -84,9 +84,8 @@ def parse_period(start_text: str, end_text: str, today: date) -> tuple[date, dat
 
 
 def parse_note_ids(values: Sequence[str]) -> list[int]:
-    """The note ids asked for that can be database ids; anything else is left out
-    (isdigit() alone lets through digits int() can't read, such as "²")."""
-    return [int(v) for v in values if v.isascii() and v.isdigit() and 0 < int(v) <= MAX_ID]
+    """The note ids asked for that can be database ids; anything else is left out."""
+    return [pk for pk in map(as_id, values) if pk is not None]
 
 
 # --- What goes in it ------------------------------------------------------------------------

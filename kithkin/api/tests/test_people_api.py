@@ -402,3 +402,15 @@ def test_the_openapi_schema_describes_the_people_endpoints(client: Client) -> No
             operation = paths[path][method]
             assert operation["tags"] == ["people"]
             assert set(operation["responses"]) == codes
+
+
+@pytest.mark.parametrize("field", ["name", "notes"])
+def test_a_broken_character_is_refused_and_nothing_is_written(
+    client: Client, alice: User, field: str
+) -> None:
+    # A lone surrogate can be written in JSON but can't be stored as UTF-8.
+    body = json.dumps({"name": "Sam", field: "caf\ud800"})
+    assert "\\ud800" in body
+    r = client.post("/api/v1/people", body, content_type="application/json", headers=_auth(alice))
+    assert r.status_code == 422
+    assert not Person.objects.exists()

@@ -6,6 +6,8 @@ from django import template
 from django.contrib.messages.storage.base import Message
 from django.utils.timesince import timesince
 
+from kithkin.lib.limits import as_id
+
 register = template.Library()
 
 
@@ -14,8 +16,8 @@ def message_action(message: Message) -> dict[str, object] | None:
     """A follow-up a message offers, from its extra tags: "undo:12" or "logged:12"."""
     for tag in (message.extra_tags or "").split():
         kind, _sep, pk = tag.partition(":")
-        if kind in {"undo", "logged"} and pk.isdigit():
-            return {"kind": kind, "pk": int(pk)}
+        if kind in {"undo", "logged"} and (number := as_id(pk)) is not None:
+            return {"kind": kind, "pk": number}
     return None
 
 

@@ -91,7 +91,7 @@ def test_it_guesses_the_country_from_the_time_zone(data: helplines.Helplines) ->
 
 def test_a_text_line_with_a_keyword_prefills_it(data: helplines.Helplines) -> None:
     shout = next(line for line in data.by_code("GB").lines if line.text_body)  # type: ignore[union-attr]
-    assert shout.text_href == f"sms:{shout.text.replace(' ', '')}?body={shout.text_body}"  # type: ignore[union-attr]
+    assert shout.text_href == f"sms:{shout.text.replace(' ', '')}?&body={shout.text_body}"  # type: ignore[union-attr]
     plain = next(line for line in data.by_code("US").lines if line.text)  # type: ignore[union-attr]
     assert plain.text_href == "sms:988"
 

@@ -214,15 +214,15 @@ def test_it_writes_numbers_and_addresses_the_way_apps_expect() -> None:
         "%20%2F%20%23later"
     )
     assert links == {
-        "sms": f"sms:+447700900123?body={body}",
+        "sms": f"sms:+447700900123?&body={body}",
         "email": f"mailto:sam@example.org?body={body}",
         "whatsapp": f"https://wa.me/447700900123?text={body}",
     }
     local = drafts.share_links("hi", phone="07700 900123")
-    assert local["sms"] == "sms:07700900123?body=hi"
+    assert local["sms"] == "sms:07700900123?&body=hi"
     assert local["whatsapp"] == "https://wa.me/?text=hi"  # WhatsApp needs the country code
     assert drafts.share_links("hi") == {
-        "sms": "sms:?body=hi",
+        "sms": "sms:?&body=hi",
         "email": "mailto:?body=hi",
         "whatsapp": "https://wa.me/?text=hi",
     }

@@ -55,7 +55,7 @@ def test_one_tap_gives_one_to_three_suggestions_with_reasons_and_words(
     html = _html(alice_client, reverse("today"))
     assert "It&#x27;s been about a month." in html or "It's been about a month." in html
     assert "Sam" in sam.draft and "Sam Lee" not in sam.draft
-    assert "sms:?body=" in html and "https://wa.me/?text=" in html
+    assert "sms:?&amp;body=" in html and "https://wa.me/?text=" in html
     # Remembered for the day: the same suggestions on the next visit.
     assert _html(alice_client, reverse("today")).count('class="card suggestion"') == len(
         suggestions
@@ -147,7 +147,7 @@ def test_messages_for_tough_days(alice_client: Client, alice: User) -> None:
     )
     assert r.status_code == 302
     html = _html(alice_client, reverse("saved_messages"))
-    assert "Fancy a slow walk?" in html and "sms:?body=Fancy%20a%20slow%20walk%3F" in html
+    assert "Fancy a slow walk?" in html and "sms:?&amp;body=Fancy%20a%20slow%20walk%3F" in html
     r = alice_client.post(reverse("saved_messages"), {"label": "", "text": ""})
     assert "This field is required" in r.content.decode()
     saved = SavedMessage.objects.get(owner=alice)

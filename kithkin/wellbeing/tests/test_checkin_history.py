@@ -63,6 +63,16 @@ def test_history_lists_newest_first_with_values_and_edit_links(
     assert reverse("checkins_csv") in html
 
 
+def test_one_hour_of_sleep_is_one_hour(alice_client: Client, alice: User) -> None:
+    today = timezone.localdate(timezone=alice.zone)
+    CheckIn.objects.create(owner=alice, day=today, mood=3, sleep_hours=Decimal("1.0"))
+    CheckIn.objects.create(owner=alice, day=today - timedelta(days=1), mood=3, sleep_hours=1)
+    CheckIn.objects.create(owner=alice, day=today - timedelta(days=2), mood=3, sleep_hours=0.5)
+    html = alice_client.get(reverse("checkin_history")).content.decode()
+    assert html.count("1 hour<") == 2
+    assert "0.5 hours" in html
+
+
 def test_history_is_paginated_thirty_a_page(alice_client: Client, alice: User) -> None:
     checkins = _days(alice, 65)
     first = alice_client.get(reverse("checkin_history")).content.decode()
