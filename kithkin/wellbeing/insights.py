@@ -1061,21 +1061,27 @@ def what_helps(window: Window, sources: Iterable[FactorSource] = ()) -> tuple[li
         if any(enough <= n <= len(moods) - enough for n in counts):
             for day in days:
                 factors[day].add(name)
-    found = scoring.associations(moods, factors)
-    helps = [
-        Help(
-            a.factor,
-            factor_label(a.factor),
-            a.lag,
-            a.days,
-            len(moods) - a.days,
-            round(a.mean_with, 1),
-            round(a.mean_without, 1),
+    helps: list[Help] = []
+    said: set[str] = set()
+    # Biggest difference first; each factor once, on the day (same or next)
+    # where it went with the bigger difference.
+    for a in scoring.associations(moods, factors):
+        without = len(moods) - a.days
+        # Something on nearly every day has too little to be compared with.
+        if a.difference < SHOWN_ASSOCIATION or without < enough or a.factor in said:
+            continue
+        said.add(a.factor)
+        helps.append(
+            Help(
+                a.factor,
+                factor_label(a.factor),
+                a.lag,
+                a.days,
+                without,
+                round(a.mean_with, 1),
+                round(a.mean_without, 1),
+            )
         )
-        for a in found
-        # Something on nearly every day has nothing to be compared with.
-        if a.difference >= SHOWN_ASSOCIATION and len(moods) - a.days >= scoring.MIN_ASSOCIATION_DAYS
-    ]
     return helps[:MAX_HELPS], len(moods)
 
 
