@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property, lru_cache
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import EmptyResultSet
@@ -223,6 +223,39 @@ STRENGTH_FORGOTTEN = 0.02
 RECIPROCITY_QUARTERS = 4
 RECIPROCITY_MIN = 4  # contacts with someone in the period before their row is shown
 MEASURE_GAP = timedelta(days=62)  # monthly measures further apart are not joined
+
+
+@dataclass(frozen=True)
+class Someone:
+    """The few fields of a Person this page reads: a couple of thousand model
+    instances cost more to make than the query that reads them. The rules
+    (their rhythm, past it or not) are the model's own."""
+
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "pk",
+        "name",
+        "ring",
+        "cadence_days",
+        "min_days_between",
+        "next_due_at",
+        "created_at",
+    )
+
+    pk: int
+    name: str
+    ring: int
+    cadence_days: int | None
+    min_days_between: int | None
+    next_due_at: datetime | None
+    created_at: datetime
+
+    @property
+    def effective_cadence_days(self) -> int:
+        rhythm: property = Person.effective_cadence_days  # type: ignore[assignment]
+        return int(rhythm.fget(self))  # type: ignore[misc]
+
+    def is_past_cadence(self, now: datetime) -> bool:
+        return Person.is_past_cadence(self, now)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -686,22 +719,15 @@ class Window:
         )
 
     @cached_property
-    def people(self) -> list[Person]:
-        return list(
-            Person.objects.active()
+    def people(self) -> list[Someone]:
+        """Everyone in the circle now (not set aside), by ring and name."""
+        return [
+            Someone(*row)
+            for row in Person.objects.active()
             .filter(owner=self.owner)
-            .only(
-                "pk",
-                "name",
-                "nickname",
-                "ring",
-                "cadence_days",
-                "min_days_between",
-                "next_due_at",
-                "created_at",
-            )
             .order_by("ring", "name", "pk")
-        )
+            .values_list(*Someone.FIELDS)
+        ]
 
     @cached_property
     def contacts_by_day(self) -> dict[date, dict[str, int]]:
@@ -784,13 +810,13 @@ class Window:
                 c.quarters[q] = (me, them)
         return out
 
-    def strength_window(self, person: Person) -> date:
+    def strength_window(self, person: Someone) -> date:
         """Contacts before this day move the score by less than STRENGTH_FORGOTTEN."""
         m = scoring.multiplier(1, person.effective_cadence_days)
         horizon = math.ceil(math.log(STRENGTH_FORGOTTEN) / math.log(m))
         return self.today - timedelta(days=horizon)
 
-    def strength_start(self, person: Person, days: Iterable[date]) -> date:
+    def strength_start(self, person: Someone, days: Iterable[date]) -> date:
         """Where the score starts from zero, as Loop's does when a habit is made:
         when they were added, or the first contact logged with them if earlier
         (a contact can be back-dated), but not before the window."""
@@ -798,7 +824,7 @@ class Window:
         return max(self.strength_window(person), min([added, *days]))
 
     @cached_property
-    def strength_people(self) -> list[Person]:
+    def strength_people(self) -> list[Someone]:
         return [p for p in self.people if p.ring in STRENGTH_RINGS][:MAX_STRENGTH]
 
     @cached_property

@@ -374,6 +374,19 @@ def test_the_circle_map_places_everyone_and_lists_them(alice: User, alice_client
     assert "Close (0) nobody yet" in words
 
 
+def test_the_page_reads_people_by_the_models_own_rules(alice: User) -> None:
+    person(alice, "Ana Lima", ring=Ring.INNER, created_at=NOW - timedelta(days=30))
+    person(alice, "Ben Ode", ring=Ring.CLOSE, cadence_days=10, min_days_between=21)
+    person(alice, "Cai Rua", ring=Ring.ACQUAINTANCE)
+    read = insights.Window(alice, insights.period_for("12m")).people
+    models = list(Person.objects.filter(owner=alice).order_by("ring", "name", "pk"))
+    assert [(p.pk, p.effective_cadence_days, p.is_past_cadence(NOW)) for p in read] == [
+        (m.pk, m.effective_cadence_days, m.is_past_cadence(NOW)) for m in models
+    ]
+    assert [p.effective_cadence_days for p in read] == [7, 21, 90]
+    assert [p.is_past_cadence(NOW) for p in read] == [True, False, False]
+
+
 def test_a_big_circle_lists_some_and_links_to_the_rest(alice: User) -> None:
     Person.objects.bulk_create(
         Person(owner=alice, name=f"Person {n:03}", ring=Ring.ACQUAINTANCE) for n in range(60)
