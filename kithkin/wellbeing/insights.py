@@ -1197,7 +1197,8 @@ def the_circle(window: Window, lifts: set[int]) -> tuple[CircleMap, str, list[Ri
             str(
                 _(
                     "People it's been a while with sit a little further out; people who "
-                    "tend to lift you have a golden ring. The list below names everyone."
+                    "tend to lift you have a golden ring. Everyone is named in the list "
+                    "below the picture."
                 )
             ),
         )
