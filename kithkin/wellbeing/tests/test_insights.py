@@ -603,3 +603,21 @@ def test_leaving_out_factors_that_cant_show_changes_nothing(
             )
     expected = expected[: insights.MAX_HELPS]
     assert [(h.factor, h.lag, h.days, h.mean_with, h.mean_without) for h in helps] == expected
+
+
+# --- Odd input ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("period", ["3m", "12m", "all", "garbage", "", "%00"])
+def test_odd_input_still_makes_a_page(alice: User, alice_client: Client, period: str) -> None:
+    alice.timezone = ""  # no time zone set: read as UTC
+    alice.save()
+    person(alice, "Nobody yet", ring=Ring.CLOSE)
+    solo = person(alice, "Ana <b>&\"'", ring=Ring.INNER)
+    for hour in range(8, 20):  # everything on one day
+        log(alice, [solo], at(TODAY, hour), feeling_after="lifted", channel="in_person")
+    log(alice, [solo], at(TODAY + timedelta(days=40)))  # logged ahead of time
+    check_in(alice, TODAY, 1, connected=1)
+    html = page(alice_client, period)
+    assert "<b>" not in html
+    assert "Ana &lt;b&gt;&amp;&quot;&#x27;" in html
