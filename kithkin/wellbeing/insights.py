@@ -1031,10 +1031,11 @@ def _measure_summary(rows: list[MeasureRow]) -> str:
     if not rows:
         return str(_("No results in this period yet."))
     last = rows[-1]
-    return str(
-        _("%(n)s results; the latest %(score)s on %(day)s.")
-        % {"n": len(rows), "score": last.score, "day": _day(last.taken_on)}
-    )
+    return ngettext(
+        "%(n)s result: %(score)s on %(day)s.",
+        "%(n)s results; the latest %(score)s on %(day)s.",
+        len(rows),
+    ) % {"n": len(rows), "score": last.score, "day": _day(last.taken_on)}
 
 
 def feelings_by_person(window: Window, names: Mapping[int, str]) -> dict[int, scoring.LiftDrain]:

@@ -168,6 +168,7 @@ def test_loneliness_and_wellbeing_results_with_their_ranges(
     data = gather(alice)
     assert len(data.ucla3.chart.paths) == 1 and len(data.ucla3.chart.bands) == 1
     assert data.ucla3.summary == "2 results; the latest 4 on 1 Mar 2026."
+    assert data.who5.summary == "1 result: 60 on 1 Mar 2026."
 
 
 # --- Who lifts you -----------------------------------------------------------------------
