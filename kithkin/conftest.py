@@ -79,6 +79,66 @@ def give_wellbeing_rows(user: User) -> None:
     HardDay.objects.create(owner=user, day=today, asked=True)
 
 
+def give_plans_rows(user: User) -> None:
+    """One row in each plans, communities and places table."""
+    from datetime import date, time
+
+    from django.utils import timezone
+
+    from kithkin.circle.models import Person
+    from kithkin.plans.models import (
+        CalendarFeed,
+        Community,
+        Occurrence,
+        Place,
+        Plan,
+        PlanGuest,
+        PlanPerson,
+    )
+
+    mum = Person.objects.filter(owner=user).first() or Person.objects.create(owner=user, name="Mum")
+    plan = Plan.objects.create(
+        owner=user,
+        title="Call Mum",
+        rrule="FREQ=WEEKLY;BYDAY=SU",
+        start_date=date(2026, 1, 4),
+        start_time=time(18, 0),
+        timezone=user.timezone,
+    )
+    PlanPerson.objects.create(owner=user, plan=plan, person=mum)
+    PlanGuest.objects.create(owner=user, plan=plan)
+    Occurrence.objects.create(owner=user, plan=plan, starts_at=timezone.now(), rsvp="maybe")
+    CalendarFeed.objects.create(owner=user)
+    Community.objects.create(
+        owner=user, name="Book club", start_date=date(2026, 1, 6), start_time=time(19, 0)
+    )
+    Place.objects.create(owner=user, name="The library", kind="library")
+
+
+def give_partner_rows(user: User) -> None:
+    """One row in each partners table (a partner without an account)."""
+    from kithkin.partners.models import PartnerInvite, PartnerLook, PartnerNote, Partnership
+
+    partnership = Partnership.objects.create(owner=user, name="Ana", shares=["mood"])
+    PartnerInvite.objects.create_invite(partnership)
+    PartnerNote.objects.create(owner=user, partnership=partnership, text="Thinking of you")
+    PartnerLook.objects.create(owner=user, partnership=partnership)
+
+
+def give_nudge_rows(user: User) -> None:
+    """One row in each reminders table."""
+    from datetime import time
+
+    from django.utils import timezone
+
+    from kithkin.nudges.models import Channel, Delivery, NudgeSettings, Reminder
+
+    NudgeSettings.objects.create(owner=user, daily_at=time(9, 0))
+    Channel.objects.create(owner=user, kind="email", target="me@example.org")
+    Reminder.objects.create(owner=user, kind="daily", next_at=timezone.now())
+    Delivery.objects.create(owner=user, kind="daily", slot="2026-01-01", status="sent")
+
+
 @pytest.fixture
 def alice(db: None) -> User:
     return make_user("alice", timezone="Europe/London", country="GB")

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "kithkin.circle",
     "kithkin.wellbeing",
     "kithkin.plans",
+    "kithkin.partners",
+    "kithkin.nudges",
     "kithkin.api",
     "django.contrib.auth",
     "django.contrib.contenttypes",

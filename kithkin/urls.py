@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("kithkin.circle.urls")),
     path("", include("kithkin.wellbeing.urls")),
     path("", include("kithkin.plans.urls")),
+    path("", include("kithkin.partners.urls")),
+    path("", include("kithkin.nudges.urls")),
     path("api/v1/", api.urls),
 ]
 

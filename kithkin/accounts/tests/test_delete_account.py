@@ -14,7 +14,13 @@ from kithkin.circle.models import (
     InteractionPerson,
     Person,
 )
-from kithkin.conftest import give_today_rows, give_wellbeing_rows
+from kithkin.conftest import (
+    give_nudge_rows,
+    give_partner_rows,
+    give_plans_rows,
+    give_today_rows,
+    give_wellbeing_rows,
+)
 
 
 def _give_data(user: User) -> None:
@@ -29,6 +35,9 @@ def _give_data(user: User) -> None:
     ContactImport.objects.create(owner=user, payload="BEGIN:VCARD")
     give_today_rows(user)
     give_wellbeing_rows(user)
+    give_plans_rows(user)
+    give_partner_rows(user)
+    give_nudge_rows(user)
 
 
 @pytest.mark.django_db
@@ -64,6 +73,21 @@ def test_it_removes_every_row_the_person_owns(
         "GoalSkip",
         "SafetyPlan",
         "HardDay",
+        "Plan",
+        "PlanPerson",
+        "PlanGuest",
+        "Occurrence",
+        "CalendarFeed",
+        "Community",
+        "Place",
+        "Partnership",
+        "PartnerInvite",
+        "PartnerNote",
+        "PartnerLook",
+        "NudgeSettings",
+        "Channel",
+        "Reminder",
+        "Delivery",
     }
     for model in models:
         assert model._default_manager.filter(owner_id=alice.pk).exists(), model

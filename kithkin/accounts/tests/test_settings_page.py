@@ -15,7 +15,13 @@ from kithkin.circle.models import (
     InteractionPerson,
     Person,
 )
-from kithkin.conftest import give_today_rows, give_wellbeing_rows
+from kithkin.conftest import (
+    give_nudge_rows,
+    give_partner_rows,
+    give_plans_rows,
+    give_today_rows,
+    give_wellbeing_rows,
+)
 
 
 @pytest.mark.django_db
@@ -88,6 +94,9 @@ def test_the_export_holds_everything_the_person_owns(
         ContactImport.objects.create(owner=user, payload="BEGIN:VCARD")
         give_today_rows(user)
         give_wellbeing_rows(user)
+        give_plans_rows(user)
+        give_partner_rows(user)
+        give_nudge_rows(user)
     ImportantDate.objects.create(owner=user, person=sam, label="Name day", month=5, day=3)
 
     r = alice_client.get(reverse("export"))

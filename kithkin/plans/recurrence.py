@@ -1,0 +1,283 @@
+"""Recurrence math for plans and community meetings: plain data in, instants out.
+
+A series is kept as RFC 5545 keeps it: a local start (DTSTART with TZID), an
+RRULE value and exceptions (EXDATE). Occurrences are expanded in local time and
+only then turned into instants, so "Sundays at 18:00 in London" is 18:00 in
+winter and in summer. A local time that falls in a spring-forward gap moves
+forward by the gap, as RFC 5545 section 3.3.5 says.
+
+No ORM here: `Series.of()` reads any object with the schedule fields.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from dateutil.rrule import rrule, rrulestr
+
+FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
+PARTS = {
+    "FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "BYMONTHDAY", "BYMONTH",
+    "BYSETPOS", "BYYEARDAY", "BYWEEKNO", "WKST",
+}  # fmt: skip
+# Longer intervals or counts than these are almost certainly a typing slip.
+MAX_INTERVAL = 99
+MAX_COUNT = 5000
+EXDATE_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class RecurrenceError(ValueError):
+    """A repeat rule or time zone that can't be used, with a message for people."""
+
+
+def zone_named(name: str) -> zoneinfo.ZoneInfo:
+    """The IANA time zone `name`, or RecurrenceError."""
+    try:
+        if not name or name != name.strip() or "\x00" in name:
+            raise ValueError(name)
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as e:
+        raise RecurrenceError(
+            f"“{name[:64]}” isn't a time zone name Kithkin knows (try one like Europe/London)."
+        ) from e
+
+
+def _split(value: str) -> dict[str, str]:
+    text = value.strip()
+    if text.upper().startswith("RRULE:"):
+        text = text[6:]
+    if not text:
+        raise RecurrenceError("The repeat rule is empty. Leave it out for a one-off plan.")
+    if any(c in text for c in "\r\n\x00") or len(text) > 500:
+        raise RecurrenceError("A repeat rule is one line, such as FREQ=WEEKLY;BYDAY=SU.")
+    parts: dict[str, str] = {}
+    for chunk in text.upper().split(";"):
+        if not chunk:
+            continue
+        key, sep, val = chunk.partition("=")
+        key, val = key.strip(), val.strip()
+        if not sep or not val:
+            raise RecurrenceError(f"“{chunk[:40]}” in the repeat rule needs a value (NAME=VALUE).")
+        if key not in PARTS:
+            raise RecurrenceError(f"Kithkin doesn't understand “{key[:20]}” in a repeat rule.")
+        if key in parts:
+            raise RecurrenceError(f"{key} appears twice in the repeat rule.")
+        parts[key] = val
+    if parts.get("FREQ") not in FREQUENCIES:
+        raise RecurrenceError(
+            "A repeat rule needs FREQ=DAILY, WEEKLY, MONTHLY or YEARLY "
+            "(plans don't repeat more often than daily)."
+        )
+    if "COUNT" in parts and "UNTIL" in parts:
+        raise RecurrenceError(
+            "A repeat rule can end after a number of times or on a day, not both."
+        )
+    if parts["FREQ"] != "YEARLY" and ({"BYWEEKNO", "BYYEARDAY"} & parts.keys()):
+        raise RecurrenceError("BYWEEKNO and BYYEARDAY go only with FREQ=YEARLY.")
+    if parts["FREQ"] in ("DAILY", "WEEKLY") and any(c.isdigit() for c in parts.get("BYDAY", "")):
+        raise RecurrenceError("“The first Monday” and similar go with monthly or yearly rules.")
+    if parts["FREQ"] in ("DAILY", "WEEKLY") and "BYSETPOS" in parts:
+        raise RecurrenceError("Kithkin takes BYSETPOS with monthly and yearly rules only.")
+    for key, top in (("INTERVAL", MAX_INTERVAL), ("COUNT", MAX_COUNT)):
+        if key in parts:
+            if not parts[key].isdigit() or not 1 <= int(parts[key]) <= top:
+                raise RecurrenceError(f"{key} must be a whole number from 1 to {top}.")
+            parts[key] = str(int(parts[key]))
+    return parts
+
+
+def _parse_until(value: str, zone: zoneinfo.ZoneInfo, start_time: time) -> datetime:
+    """UNTIL as a UTC instant. A date, or a local time, is read in the plan's zone."""
+    try:
+        if len(value) == 8:
+            local = datetime.combine(datetime.strptime(value, "%Y%m%d").date(), start_time)
+            return local.replace(tzinfo=zone).astimezone(UTC)
+        if value.endswith("Z"):
+            return datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        local = datetime.strptime(value, "%Y%m%dT%H%M%S")
+        return local.replace(tzinfo=zone).astimezone(UTC)
+    except (ValueError, OverflowError) as e:
+        raise RecurrenceError("UNTIL must be a day (20270131) or a time (20270131T180000Z).") from e
+
+
+def _join(parts: dict[str, str]) -> str:
+    order = [
+        "FREQ",
+        "INTERVAL",
+        "COUNT",
+        "UNTIL",
+        *sorted(PARTS - {"FREQ", "INTERVAL", "COUNT", "UNTIL"}),
+    ]
+    return ";".join(f"{k}={parts[k]}" for k in order if k in parts)
+
+
+def _local_parts(parts: dict[str, str], zone: zoneinfo.ZoneInfo) -> dict[str, str]:
+    """The rule as dateutil expands it over naive local times: UNTIL in local time."""
+    local = dict(parts)
+    if "UNTIL" in local:
+        instant = datetime.strptime(local["UNTIL"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        local["UNTIL"] = instant.astimezone(zone).replace(tzinfo=None).strftime("%Y%m%dT%H%M%S")
+    return local
+
+
+def _build(parts: dict[str, str], start: datetime, zone: zoneinfo.ZoneInfo) -> rrule:
+    try:
+        built = rrulestr(_join(_local_parts(parts, zone)), dtstart=start)
+    except (ValueError, TypeError, OverflowError, IndexError, KeyError) as e:
+        raise RecurrenceError(f"The repeat rule can't be read: {str(e)[:120]}.") from e
+    if not isinstance(built, rrule):  # pragma: no cover - one line never makes a set
+        raise RecurrenceError("A repeat rule is one RRULE value.")
+    return built
+
+
+def normalize_rule(value: str | None, start: datetime, zone_name: str) -> str:
+    """Check an RRULE value for a series starting at local `start` and return it tidy.
+
+    "" (or None) is a one-off. UNTIL is stored as UTC, as RFC 5545 requires when
+    DTSTART has a time zone. A rule that never happens is refused rather than
+    left to spin.
+    """
+    zone = zone_named(zone_name)
+    if value is None or not value.strip():
+        return ""
+    parts = _split(value)
+    if "UNTIL" in parts:
+        until = _parse_until(parts["UNTIL"], zone, start.time())
+        parts["UNTIL"] = until.strftime("%Y%m%dT%H%M%SZ")
+    built = _build(parts, start, zone)
+    if parts["FREQ"] in ("DAILY", "WEEKLY") and not _some_day_matches(built, start.date()):
+        raise RecurrenceError("That repeat rule never happens. Could you check the days?")
+    # Any real pattern happens within eight of its own intervals' worth of years
+    # (29 February needs up to eight years); checking a bounded span keeps an
+    # impossible rule such as "30 February" from running to the year 9999.
+    interval = int(parts.get("INTERVAL", "1"))
+    horizon = start + relativedelta(years=8 * (interval if parts["FREQ"] == "YEARLY" else 1))
+    # dateutil keeps the parsed parts only as private attributes.
+    existing = getattr(built, "_until", None)
+    probe = built.replace(until=horizon if existing is None else min(horizon, existing), count=None)
+    if next(iter(probe), None) is None:
+        raise RecurrenceError("That repeat rule never happens. Could you check the days?")
+    return _join(parts)
+
+
+def _some_day_matches(built: rrule, first: date) -> bool:
+    """Whether any day in the next eight years passes a daily or weekly rule's filters.
+
+    Daily and weekly rules only filter days (by month, day of month, weekday);
+    dateutil would search an impossible one ("30 February") day by day up to
+    the year 9999, so it is ruled out here first, in a few milliseconds.
+    """
+    months = set(getattr(built, "_bymonth", None) or range(1, 13))
+    monthdays = set(getattr(built, "_bymonthday", None) or ())
+    negative = set(getattr(built, "_bynmonthday", None) or ())
+    weekdays = set(getattr(built, "_byweekday", None) or range(7))
+    day = first
+    for _ in range(366 * 8):
+        if day.month in months and day.weekday() in weekdays:
+            if not monthdays and not negative:
+                return True
+            last = (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+            if day.day in monthdays or (day.day - last.day - 1) in negative:
+                return True
+        day += timedelta(days=1)
+    return False
+
+
+@dataclass(frozen=True)
+class Series:
+    """A schedule as plain data: RRULE value ("" for once), local start, zone, exceptions."""
+
+    rule: str
+    start: datetime  # naive, local to `zone`
+    zone: zoneinfo.ZoneInfo
+    exdates: frozenset[datetime] = frozenset()  # naive, local
+
+    @classmethod
+    def of(cls, schedule: Any) -> Series:
+        """From anything with rrule, start_date, start_time, timezone and exdates."""
+        return cls(
+            rule=schedule.rrule or "",
+            start=datetime.combine(schedule.start_date, schedule.start_time),
+            zone=_zone_or_utc(schedule.timezone),
+            exdates=parse_exdates(schedule.exdates or []),
+        )
+
+    def _rule(self) -> rrule | None:
+        if not self.rule:
+            return None
+        return _build(_split(self.rule), self.start, self.zone)
+
+    def instant(self, local: datetime) -> datetime:
+        """A local occurrence as an aware datetime in the zone (gap times move forward)."""
+        return local.replace(tzinfo=self.zone).astimezone(UTC).astimezone(self.zone)
+
+    def between(self, after: datetime, before: datetime, limit: int = 1000) -> list[datetime]:
+        """Occurrences starting in [after, before), as aware datetimes in the series' zone."""
+        # A day either side in local time covers any UTC offset; exact bounds below.
+        lo = after.astimezone(self.zone).replace(tzinfo=None) - timedelta(days=1)
+        hi = before.astimezone(self.zone).replace(tzinfo=None) + timedelta(days=1)
+        rule = self._rule()
+        locals_: Iterable[datetime]
+        if rule is None:
+            locals_ = [self.start] if lo <= self.start <= hi else []
+        else:
+            locals_ = rule.xafter(lo, inc=True) if lo > self.start else iter(rule)
+        found: list[datetime] = []
+        for local in locals_:
+            if local > hi or len(found) >= limit:
+                break
+            if local in self.exdates:
+                continue
+            at = self.instant(local)
+            if after <= at < before:
+                found.append(at)
+        return found
+
+    def next_after(self, when: datetime) -> datetime | None:
+        """The first occurrence starting strictly after `when`, or None when the series ended."""
+        rule = self._rule()
+        if rule is None:
+            at = self.instant(self.start)
+            return at if at > when and self.start not in self.exdates else None
+        lo = when.astimezone(self.zone).replace(tzinfo=None) - timedelta(days=1)
+        for local in rule.xafter(lo, inc=True) if lo > self.start else iter(rule):
+            if local in self.exdates:
+                continue
+            at = self.instant(local)
+            if at > when:
+                return at
+        return None
+
+    def local_exdates(self) -> list[datetime]:
+        return sorted(self.exdates)
+
+
+def _zone_or_utc(name: str) -> zoneinfo.ZoneInfo:
+    try:
+        return zone_named(name)
+    except RecurrenceError:
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def parse_exdates(values: Iterable[str]) -> frozenset[datetime]:
+    found = set()
+    for value in values:
+        try:
+            found.add(datetime.strptime(str(value)[:16], EXDATE_FORMAT))
+        except ValueError:
+            continue
+    return frozenset(found)
+
+
+def exdate_key(local: datetime) -> str:
+    """How an exception is stored: the occurrence's local start, to the minute."""
+    return local.strftime(EXDATE_FORMAT)
+
+
+def local_day(at: datetime, zone: zoneinfo.ZoneInfo) -> date:
+    return at.astimezone(zone).date()
