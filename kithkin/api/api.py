@@ -14,7 +14,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from kithkin.accounts.models import User
-from kithkin.api import checkins, interactions, measures, people, plans, today
+from kithkin.api import checkins, interactions, measures, partners, people, plans, today
 from kithkin.api.auth import TokenAuth
 from kithkin.api.schemas import ErrorOut
 
@@ -59,6 +59,7 @@ api = KithkinAPI(
 )
 api.add_router("/people", people.router)
 api.add_router("/plans", plans.router)
+api.add_router("/partners", partners.router)
 api.add_router("/interactions", interactions.router)
 api.add_router("", today.router)
 api.add_router("/checkins", checkins.router)

@@ -25,6 +25,14 @@ SECTION_PREFIXES = [
     ("goal", "insights"),
     ("summary", "insights"),
     ("insights", "insights"),
+    ("plan", "plans"),
+    ("communit", "plans"),
+    ("place", "plans"),
+    ("calendar", "plans"),
+    ("partner", "settings"),
+    ("shared", "settings"),
+    ("reminder", "settings"),
+    ("channel", "settings"),
 ]
 
 

@@ -1,5 +1,9 @@
-from django.urls import path
+from django.urls import include, path
 
 from kithkin.plans import views
 
-urlpatterns = [path("plans/", views.plans, name="plans")]
+urlpatterns = [
+    path("plans/", views.plans, name="plans"),
+    path("", include("kithkin.plans.feed_urls")),
+    path("", include("kithkin.plans.community_urls")),
+]
