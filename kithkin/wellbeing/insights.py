@@ -48,6 +48,7 @@ from kithkin.circle.models import (
     Person,
     Ring,
 )
+from kithkin.plans.models import Occurrence
 from kithkin.today.models import Outcome, Suggestion
 from kithkin.wellbeing import charts, scoring
 from kithkin.wellbeing.circle_map import CircleMap, MapPerson, circle_map
@@ -582,6 +583,7 @@ FactorSource = Callable[["Window"], Mapping[date, Iterable[str]]]
 
 IN_PERSON = Channel.IN_PERSON.value
 ANY_CONTACT = "contact"
+PLAN_KEPT = "plan"
 
 IDEA_KINDS = {
     "message": _("sending a message"),
@@ -621,6 +623,8 @@ def factor_label(factor: str) -> str:
         return str(IDEA_KINDS.get(name, name.replace("_", " ")))
     if factor == ANY_CONTACT:
         return str(_("any contact with someone"))
+    if factor == PLAN_KEPT:
+        return str(_("a plan that went ahead"))
     return factor
 
 
@@ -638,7 +642,11 @@ def idea_kinds_by_day(window: Window) -> dict[date, set[str]]:
     return out
 
 
-FACTOR_SOURCES: list[FactorSource] = [channels_by_day, idea_kinds_by_day]
+def plans_by_day(window: Window) -> dict[date, set[str]]:
+    return {day: {PLAN_KEPT} for day in window.plans_kept}
+
+
+FACTOR_SOURCES: list[FactorSource] = [channels_by_day, idea_kinds_by_day, plans_by_day]
 
 
 # --- The window: each thing read once -----------------------------------------------------
@@ -717,6 +725,17 @@ class Window:
                 owner=self.owner, outcome=Outcome.DONE, day__gte=self.start, day__lte=self.today
             ).values_list("day", "idea__kind")
         )
+
+    @cached_property
+    def plans_kept(self) -> set[date]:
+        """Local days on which an occurrence of a plan was marked as having happened."""
+        starts = Occurrence.objects.filter(
+            owner=self.owner,
+            done_at__isnull=False,
+            starts_at__gte=self.since,
+            starts_at__lte=self.now,
+        ).values_list("starts_at", flat=True)
+        return {timezone.localtime(at, self.zone).date() for at in starts}
 
     @cached_property
     def people(self) -> list[Someone]:

@@ -250,6 +250,23 @@ def test_done_suggestions_count_as_their_idea_kind(alice: User) -> None:
     assert insights.factor_label("channel:in_person") == "time in person"
 
 
+def test_plans_that_went_ahead_count_on_their_local_day(alice: User) -> None:
+    from kithkin.plans.models import Occurrence, Plan
+
+    plan = Plan.objects.create(
+        owner=alice, title="Walk with Ana", start_date=days_ago(30), start_time=time(23, 30)
+    )
+    # 23:30 in London on a day two days ago; a plan answered but not done counts nowhere.
+    kept = datetime.combine(days_ago(2), time(23, 30), ZoneInfo("Europe/London"))
+    Occurrence.objects.create(owner=alice, plan=plan, starts_at=kept, done_at=kept)
+    Occurrence.objects.create(
+        owner=alice, plan=plan, starts_at=kept - timedelta(days=7), rsvp="going"
+    )
+    window = insights.Window(alice, insights.period_for("12m"))
+    assert insights.plans_by_day(window) == {days_ago(2): {"plan"}}
+    assert insights.factor_label("plan") == "a plan that went ahead"
+
+
 def test_a_new_factor_source_is_one_function(alice: User) -> None:
     for n in range(12):
         check_in(alice, days_ago(n), 5 if n % 3 == 0 else 2)
