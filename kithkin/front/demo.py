@@ -248,3 +248,24 @@ GOALS: list[tuple[str, str, int, int, list[int]]] = [
     ("Check in three days a week", "checkin", 3, 7, []),
 ]
 TRUSTED = [0, 1]  # Maya and Sam
+
+# (title, RRULE value or "" for once, weekday offset of the first day, hour, minutes,
+#  energy, place, participants by index, remind minutes before)
+PLANS: list[tuple[str, str, int, int, int, str, str, list[int], int | None]] = [
+    ("Call Dad", "FREQ=WEEKLY;BYDAY=SU", 6, 18, 30, "low", "", [3], 60),
+    ("Walk by the river with Ana", "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE", 2, 17, 60, "some",
+     "the river path", [2], None),
+    ("Film night", "FREQ=MONTHLY;BYDAY=1FR", 4, 19, 150, "low", "Maya's", [0, 1], 1440),
+]  # fmt: skip
+
+# (name, kind, RRULE value, weekday offset, hour, energy, where, link)
+COMMUNITIES: list[tuple[str, str, str, int, int, str, str, str]] = [
+    ("Book club", "book_club", "FREQ=MONTHLY;BYDAY=-1TU", 1, 19, "some", "the library", ""),
+    ("Community choir", "music", "FREQ=WEEKLY;BYDAY=TH", 3, 19, "some", "St Anne's hall", ""),
+]
+
+# (name, kind, energy, note)
+PLACES: list[tuple[str, str, str, str]] = [
+    ("The library", "library", "low", "Tuesday knitting table; nobody minds if you just read."),
+    ("Saturday market", "market", "some", "Luis has a coffee stall near the bakery."),
+]

@@ -3,14 +3,18 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter
+from datetime import datetime, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import timezone
 
 from kithkin.accounts.models import User
 from kithkin.circle.models import Interaction, InteractionPerson, Person
 from kithkin.front import demo
+from kithkin.plans.models import Community, Place, Plan
+from kithkin.plans.recurrence import Series, normalize_rule
 from kithkin.wellbeing.models import CheckIn, Goal, GoalSkip, Measure
 
 
@@ -72,6 +76,22 @@ def test_the_command_creates_a_demo_you_can_log_in_to(client: Client) -> None:
     assert [m.score for m in ucla] == [8, 7, 6, 5, 5, 4]
     assert Goal.objects.filter(owner=user).count() == 3
     assert GoalSkip.objects.filter(owner=user).count() == 2
+    plans = Plan.objects.filter(owner=user)
+    assert sorted(p.title for p in plans) == [
+        "Call Dad",
+        "Film night",
+        "Walk by the river with Ana",
+    ]
+    assert [p.name for p in plans.get(title="Film night").people.order_by("name")] == [
+        "Maya Okafor",
+        "Sam Lindqvist",
+    ]
+    now = timezone.now()
+    for schedule in [*plans, *Community.objects.filter(owner=user)]:
+        start = datetime.combine(schedule.start_date, schedule.start_time)
+        assert normalize_rule(schedule.rrule, start, schedule.timezone) == schedule.rrule
+        assert Series.of(schedule).between(now, now + timedelta(days=35)), schedule
+    assert Place.objects.filter(owner=user).count() == 2
     r = client.post("/login/", {"username": "demo", "password": password})
     assert r.status_code == 302
     html = client.get("/people/").content.decode()

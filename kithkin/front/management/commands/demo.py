@@ -14,6 +14,7 @@ from kithkin.accounts.models import User
 from kithkin.circle.actions import refresh_people
 from kithkin.circle.models import Interaction, InteractionPerson, Person
 from kithkin.front import demo
+from kithkin.plans.models import Community, Place, Plan, PlanPerson
 from kithkin.wellbeing import scoring
 from kithkin.wellbeing.models import CheckIn, Goal, GoalSkip, Measure
 
@@ -84,6 +85,43 @@ class Command(BaseCommand):
             )
         return len(made)
 
+    def _plans(self, user: User, people: list[Person]) -> None:
+        today = timezone.localdate()
+        monday = today - timedelta(days=today.weekday())
+        for title, rule, weekday, hour, minutes, energy, place, who, remind in demo.PLANS:
+            plan = Plan.objects.create(
+                owner=user,
+                title=title,
+                rrule=rule,
+                start_date=monday - timedelta(days=28) + timedelta(days=weekday),
+                start_time=time(hour),
+                timezone=user.timezone,
+                duration_minutes=minutes,
+                energy=energy,
+                place=place,
+                remind_minutes=remind,
+            )
+            PlanPerson.objects.bulk_create(
+                PlanPerson(owner=user, plan=plan, person=people[i]) for i in who
+            )
+        for name, kind, rule, weekday, hour, energy, where, link in demo.COMMUNITIES:
+            Community.objects.create(
+                owner=user,
+                name=name,
+                kind=kind,
+                rrule=rule,
+                start_date=monday - timedelta(days=28) + timedelta(days=weekday),
+                start_time=time(hour),
+                timezone=user.timezone,
+                energy=energy,
+                place=where,
+                link=link,
+            )
+        Place.objects.bulk_create(
+            Place(owner=user, name=name, kind=kind, energy=energy, note=note)
+            for name, kind, energy, note in demo.PLACES
+        )
+
     help = "Create, or reset, the demo account with a lived-in circle and six months of history."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -140,6 +178,7 @@ class Command(BaseCommand):
         refresh_people(user, [p.pk for p in people])
         Person.objects.filter(pk__in=[people[i].pk for i in demo.TRUSTED]).update(trusted=True)
         checkins = self._wellbeing(user, history)
+        self._plans(user, people)
         self.stdout.write(
             f"The demo account is ready: {len(people)} people and {len(interactions)} "
             f"contacts over six months, {checkins} check-ins.\n"
