@@ -20,7 +20,7 @@ setup: $(UV)
 
 run: setup
 	$(BIN)/kithkin migrate
-	$(BIN)/kithkin serve
+	$(BIN)/kithkin serve --with-worker
 
 test: setup
 	$(BIN)/pytest

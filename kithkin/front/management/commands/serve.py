@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import atexit
 import os
 import re
+import subprocess
+import sys
 from typing import Any
 
 from django.core.management import call_command
@@ -47,6 +50,27 @@ def _between(name: str, value: int, low: int, high: int) -> int:
     return value
 
 
+def _start_worker() -> None:
+    """Run the reminder worker as a child process that ends when the server does.
+
+    One machine needs only `kithkin serve --with-worker` (what `make run` runs);
+    bigger setups run `kithkin worker` on its own, on as many machines as they like.
+    """
+    worker = subprocess.Popen([sys.executable, "-m", "kithkin.cli", "worker"])
+    server = os.getpid()
+
+    def stop() -> None:
+        # gunicorn's forked processes inherit this hook; only the server stops the worker.
+        if os.getpid() == server and worker.poll() is None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+
+    atexit.register(stop)
+
+
 class Command(BaseCommand):
     help = "Serve Kithkin with gunicorn (static files through whitenoise)."
     requires_system_checks = []
@@ -55,6 +79,11 @@ class Command(BaseCommand):
         parser.add_argument("--host", help="address to listen on (KITHKIN_HOST, 127.0.0.1)")
         parser.add_argument("--port", type=int, help="port (KITHKIN_PORT, 8000)")
         parser.add_argument("--workers", type=int, help="processes (KITHKIN_WORKERS, 2)")
+        parser.add_argument(
+            "--with-worker",
+            action="store_true",
+            help="also run `kithkin worker` (reminders) alongside, stopped with the server",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         host = opts["host"] or os.getenv("KITHKIN_HOST") or "127.0.0.1"
@@ -71,6 +100,8 @@ class Command(BaseCommand):
         connection.close()
 
         call_command("collectstatic", interactive=False, verbosity=0)
+        if opts["with_worker"]:
+            _start_worker()
         bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
         self.stdout.write(f"Kithkin is running at http://{bind}/ (Ctrl+C stops it)")
         KithkinServer(
