@@ -79,6 +79,10 @@ class Reminder(models.Model):
     ref_id = models.PositiveBigIntegerField(default=0)
     # Null when nothing is scheduled. Claiming moves it forward by a lease.
     next_at = models.DateTimeField(null=True, blank=True)
+    # Which firing `next_at` is for (the Delivery slot, or its date for partner
+    # alerts). Kept while a failed send waits for its retry, so the retry is
+    # for the same firing even when it lands on another day.
+    slot = models.CharField(max_length=80, blank=True)
     # Failed attempts in a row for the current slot (for backoff).
     attempts = models.PositiveSmallIntegerField(default=0)
 

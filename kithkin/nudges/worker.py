@@ -1,0 +1,481 @@
+"""The reminder worker: find what is due, claim it, send it once, schedule the next.
+
+Run by `kithkin worker` (management/commands/worker.py), one or many at once,
+on SQLite or PostgreSQL. No task queue: the Reminder rows are the queue.
+
+One pass (`run_once`):
+1. Read up to `batch` due reminders (`next_at <= now`, oldest first) through
+   the partial index `reminder_due`.
+2. Claim each with `UPDATE ... SET next_at = now + lease WHERE id = ? AND
+   next_at = <what we read>`; only the worker whose update changed one row
+   goes on. A worker that dies holding a claim loses it when the lease ends.
+3. Work out the firing's deliveries (usually one; partner alerts may have one
+   per reason) and the rules that skip them (pause, "not today", the daily cap).
+4. Record each as a Delivery with a unique (owner, kind, slot) *before*
+   sending. A unique violation means it was recorded before: sent, skipped or
+   maybe sent ("uncertain") is final; "failed" may be retried; "sending" past
+   the lease means a worker died mid-send, so it becomes "uncertain" and is
+   never sent again. Missing one gentle reminder is better than two.
+5. Send outside any transaction, channel by channel, remembering which
+   channels have it, so a retry only sends to the rest.
+6. Store the next `next_at`: a retry with backoff after a failure (the same
+   slot), else the next firing -- conditional on still holding the claim, so a
+   settings change made meanwhile wins.
+"""
+
+from __future__ import annotations
+
+import logging
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from kithkin.accounts.models import User
+from kithkin.nudges import channels, messages, schedule, times
+from kithkin.nudges.messages import Message
+from kithkin.nudges.models import (
+    Channel,
+    ChannelKind,
+    Delivery,
+    DeliveryStatus,
+    NudgeSettings,
+    Reminder,
+    ReminderKind,
+)
+
+log = logging.getLogger("kithkin.worker")
+
+# Longer than any send can take (every channel's timeout added up), so a claim
+# never runs out under a live worker.
+DEFAULT_LEASE = timedelta(minutes=5)
+DEFAULT_BATCH = 100
+# Kinds counted against "at most N reminders a day".
+CAPPED = (ReminderKind.DAILY, ReminderKind.PLAN)
+# Statuses that mean "this went out, or may have".
+WENT_OUT = (DeliveryStatus.SENT, DeliveryStatus.UNCERTAIN, DeliveryStatus.SENDING)
+# A partner hears about the same reason at most once in this many days.
+ALERT_QUIET_DAYS = 3
+# "Last worked" is kept to about the hour, so a busy channel isn't written on every send.
+OK_FRESH_FOR = timedelta(hours=1)
+
+
+@dataclass
+class Outgoing:
+    """One delivery of a firing: its slot, its words and where it goes."""
+
+    slot: str
+    message: Message | None = None
+    targets: list[Channel] = field(default_factory=list)
+    # Set when the rules say no: recorded as skipped, nothing sent.
+    skip: str = ""
+
+
+@dataclass
+class Result:
+    failed: int = 0  # attempts of the worst failed delivery (0: none failed)
+    gave_up: bool = False
+
+
+def target_key(channel: Channel) -> str:
+    """How a channel is named in Delivery.channels_done."""
+    return str(channel.pk) if channel.pk else f"{channel.kind}:{channel.target}"
+
+
+def local_day_bounds(day: date, zone: zoneinfo.ZoneInfo) -> tuple[datetime, datetime]:
+    start = times.local_instant(day, datetime.min.time(), zone)
+    end = times.local_instant(day + timedelta(days=1), datetime.min.time(), zone)
+    return start, end
+
+
+# --- The loop ----------------------------------------------------------------------
+
+
+class Worker:
+    def __init__(
+        self,
+        lease: timedelta = DEFAULT_LEASE,
+        batch: int = DEFAULT_BATCH,
+        send: Callable[[Channel, Message], None] | None = None,
+        stopping: Callable[[], bool] = lambda: False,
+    ) -> None:
+        self.lease = lease
+        self.batch = batch
+        # Tests and the benchmark pass a sink; normally channels.send.
+        self.send = send or (lambda channel, message: channels.send(channel, message))
+        self.stopping = stopping
+
+    def run_once(self) -> int:
+        """Handle up to `batch` due reminders; return how many this worker claimed."""
+        now = timezone.now()
+        due = list(
+            Reminder.objects.filter(next_at__lte=now)
+            .order_by("next_at")
+            .values_list("pk", "next_at")[: self.batch]
+        )
+        handled = 0
+        for pk, old in due:
+            if self.stopping():
+                break
+            if old is not None and self.handle(pk, old):
+                handled += 1
+        return handled
+
+    def claim(self, pk: int, old: datetime) -> datetime | None:
+        """The lease's end if this worker now holds reminder `pk`, else None."""
+        until = timezone.now() + self.lease
+        won = Reminder.objects.filter(pk=pk, next_at=old).update(next_at=until)
+        return until if won == 1 else None
+
+    def handle(self, pk: int, old: datetime) -> bool:
+        until = self.claim(pk, old)
+        if until is None:
+            return False
+        reminder = Reminder.objects.select_related("owner").filter(pk=pk).first()
+        if reminder is None:
+            return True
+        now = timezone.now()
+        result = Result()
+        try:
+            for out in self.outgoing(reminder, now):
+                self.deliver(reminder, out, now, result)
+        except Exception:
+            # A bug or a database hiccup: leave the claim to run out and be
+            # retried; a delivery left "sending" turns "uncertain", never twice.
+            log.exception("reminder %s (%s) stopped with an error", pk, reminder.kind)
+            return True
+        self.reschedule(reminder, until, result)
+        return True
+
+    def reschedule(self, reminder: Reminder, until: datetime, result: Result) -> None:
+        held = Reminder.objects.filter(pk=reminder.pk, next_at=until)
+        now = timezone.now()
+        if result.failed and not result.gave_up:
+            held.update(next_at=now + times.backoff(result.failed), attempts=result.failed)
+            return
+        found = schedule.next_firing(reminder.kind, reminder.owner_id, reminder.ref_id, now)
+        if found is None:
+            held.delete()
+        else:
+            held.update(next_at=found[0], slot=found[1], attempts=0)
+
+    # --- What a firing sends ---------------------------------------------------------
+
+    def outgoing(self, reminder: Reminder, now: datetime) -> list[Outgoing]:
+        kind = reminder.kind
+        if kind == ReminderKind.DAILY:
+            return self.daily(reminder, now)
+        if kind == ReminderKind.PLAN:
+            return self.plan(reminder, now)
+        if kind == ReminderKind.PARTNER_NOTE:
+            return self.note(reminder)
+        if kind == ReminderKind.PARTNER_ALERT:
+            return self.alerts(reminder, now)
+        if kind == ReminderKind.PARTNER_SUMMARY:
+            return self.summary(reminder, now)
+        return []
+
+    def daily(self, reminder: Reminder, now: datetime) -> list[Outgoing]:
+        from kithkin.today.models import Outcome, Suggestion
+
+        owner = reminder.owner
+        s = NudgeSettings.objects.filter(owner=owner).first()
+        if s is None or s.daily_at is None or not reminder.slot:
+            return []
+        today = times.local_date(now, owner.zone)
+        out = Outgoing(reminder.slot)
+        said = set(
+            Suggestion.objects.filter(
+                owner=owner, day=today, outcome__in=[Outcome.NOT_TODAY, Outcome.DONE]
+            ).values_list("outcome", flat=True)
+        )
+        if reminder.slot != today.isoformat() and not reminder.attempts:
+            # The worker was away past the day: a late reminder helps nobody.
+            out.skip = "late"
+        elif s.paused_until is not None and s.paused_until >= today:
+            out.skip = "paused"
+        elif Outcome.NOT_TODAY in said:
+            out.skip = "not today"
+        elif Outcome.DONE in said:
+            out.skip = "already did a step today"
+        elif self.over_cap(owner, s, today, reminder.slot):
+            out.skip = "enough for today"
+        else:
+            out.message = messages.daily(reminder.slot, owner.locale)
+            out.targets = own_channels(owner)
+        return [out]
+
+    def plan(self, reminder: Reminder, now: datetime) -> list[Outgoing]:
+        from kithkin.plans.models import Occurrence, Rsvp
+
+        owner = reminder.owner
+        s = NudgeSettings.objects.filter(owner=owner, plan_reminders=True).first()
+        plan = schedule.plan_for(owner.pk, reminder.ref_id) if s else None
+        _, _, at = reminder.slot.partition("@")
+        start = times.parse_slot_time(at)
+        if s is None or plan is None or start is None:
+            return []
+        today = times.local_date(now, owner.zone)
+        out = Outgoing(reminder.slot)
+        if start <= now:
+            out.skip = "late"
+        elif s.paused_until is not None and s.paused_until >= today:
+            out.skip = "paused"
+        elif Occurrence.objects.filter(
+            owner=owner, plan=plan, starts_at=start, rsvp=Rsvp.SKIP
+        ).exists():
+            out.skip = "skipping this time"
+        elif self.over_cap(owner, s, today, reminder.slot):
+            out.skip = "enough for today"
+        else:
+            out.message = messages.plan(plan.title, start.astimezone(owner.zone), owner.locale)
+            out.targets = own_channels(owner)
+        return [out]
+
+    def over_cap(self, owner: User, s: NudgeSettings, today: date, slot: str) -> bool:
+        start, end = local_day_bounds(today, owner.zone)
+        went = (
+            Delivery.objects.filter(
+                owner=owner,
+                created_at__gte=start,
+                created_at__lt=end,
+                kind__in=CAPPED,
+                status__in=WENT_OUT,
+            )
+            .exclude(slot=slot)
+            .count()
+        )
+        return went >= max(s.per_day, 1)
+
+    def note(self, reminder: Reminder) -> list[Outgoing]:
+        from kithkin.partners.models import PartnerNote
+
+        owner = reminder.owner
+        wants = NudgeSettings.objects.filter(owner=owner, partner_notes=True).exists()
+        note = (
+            PartnerNote.objects.select_related("partnership")
+            .filter(pk=reminder.ref_id, owner=owner, partnership__revoked_at__isnull=True)
+            .first()
+        )
+        if not wants or note is None:
+            return []
+        out = Outgoing(schedule.note_slot(note.pk))
+        if note.seen_at is not None:
+            out.skip = "already read"
+        else:
+            out.message = messages.partner_note(note.partnership.name, owner.locale)
+            out.targets = own_channels(owner)
+        return [out]
+
+    def alerts(self, reminder: Reminder, now: datetime) -> list[Outgoing]:
+        from kithkin.partners import alerts
+        from kithkin.wellbeing.models import CheckIn
+
+        p = schedule.alerting_partnership(reminder.owner_id, reminder.ref_id)
+        if p is None or not reminder.slot:
+            return []
+        today = date.fromisoformat(reminder.slot)
+        longest = max(p.alert_no_checkin_days or 0, p.alert_low_mood_days or 0)
+        recent = dict(
+            CheckIn.objects.filter(
+                owner_id=p.owner_id, day__lte=today, day__gt=today - timedelta(days=longest)
+            ).values_list("day", "mood")
+        )
+        last = (
+            max(recent)
+            if recent
+            else CheckIn.objects.filter(owner_id=p.owner_id, day__lte=today)
+            .order_by("-day")
+            .values_list("day", flat=True)
+            .first()
+        )
+        reasons = []
+        if p.alert_no_checkin_days and alerts.no_checkin_alert_due(
+            last, today, p.alert_no_checkin_days
+        ):
+            reasons.append("no_checkin")
+        if p.alert_low_mood_days and alerts.low_mood_alert_due(
+            recent, today, p.alert_low_mood_days
+        ):
+            reasons.append("low_mood")
+        found = []
+        for reason in reasons:
+            slot = f"{p.pk}:{reason}:{today.isoformat()}"
+            told_lately = (
+                Delivery.objects.filter(
+                    owner_id=p.owner_id,
+                    kind=ReminderKind.PARTNER_ALERT,
+                    slot__startswith=f"{p.pk}:{reason}:",
+                    created_at__gte=now - timedelta(days=ALERT_QUIET_DAYS),
+                )
+                .exclude(slot=slot)
+                .exists()
+            )
+            if told_lately:
+                continue
+            title, body = _words(alerts.alert_text(p, reason))
+            found.append(Outgoing(slot, messages.partner(title, body), partner_targets(p)))
+        return found
+
+    def summary(self, reminder: Reminder, now: datetime) -> list[Outgoing]:
+        from kithkin.partners import alerts
+
+        p = schedule.summary_partnership(reminder.owner_id, reminder.ref_id)
+        if p is None or not reminder.slot:
+            return []
+        today = times.local_date(now, p.owner.zone)
+        title, body = _words(alerts.weekly_summary_text(p, today))
+        return [Outgoing(reminder.slot, messages.partner(title, body), partner_targets(p))]
+
+    # --- Recording and sending ------------------------------------------------------
+
+    def deliver(self, reminder: Reminder, out: Outgoing, now: datetime, result: Result) -> None:
+        key = {"owner_id": reminder.owner_id, "kind": reminder.kind, "slot": out.slot}
+        if out.skip or out.message is None or not out.targets:
+            reason = out.skip or "nowhere to send"
+            record_skip(key, reason, now)
+            return
+        row = self.take(key, now)
+        if row is None:
+            return
+        log.info("sending %s %s for %s", reminder.kind, out.slot, reminder.owner_id)
+        done = list(row.channels_done or [])
+        errors: list[str] = []
+        failing: list[Channel] = []
+        for channel in out.targets:
+            if target_key(channel) in done:
+                continue
+            try:
+                self.send(channel, out.message)
+            except channels.SendError as e:
+                errors.append(e.message)
+                failing.append(channel)
+                channel_failed(channel, e.message)
+                continue
+            except Exception as e:  # a library bug is a failed send too
+                log.exception("sending to channel %s", channel.pk)
+                message = f"Something went wrong while sending ({type(e).__name__})."
+                errors.append(message)
+                failing.append(channel)
+                channel_failed(channel, message)
+                continue
+            done.append(target_key(channel))
+            channel_ok(channel)
+        sending = Delivery.objects.filter(pk=row.pk, status=DeliveryStatus.SENDING)
+        if not errors:
+            sending.update(
+                status=DeliveryStatus.SENT,
+                channels_done=done,
+                error="",
+                sent_at=timezone.now(),
+                updated_at=timezone.now(),
+            )
+            return
+        sending.update(
+            status=DeliveryStatus.FAILED,
+            channels_done=done,
+            error=errors[0][:300],
+            updated_at=timezone.now(),
+        )
+        result.failed = max(result.failed, row.attempts)
+        if row.attempts >= times.MAX_ATTEMPTS:
+            result.gave_up = True
+            for channel in failing:
+                if channel.pk:
+                    Channel.objects.filter(pk=channel.pk, failing_since__isnull=True).update(
+                        failing_since=timezone.now()
+                    )
+
+    def take(self, key: dict[str, Any], now: datetime) -> Delivery | None:
+        """The Delivery this worker may send now, recorded as sending; None if it may not."""
+        try:
+            with transaction.atomic():
+                return Delivery.objects.create(
+                    **key, status=DeliveryStatus.SENDING, attempts=1, created_at=now, updated_at=now
+                )
+        except IntegrityError:
+            pass
+        row = Delivery.objects.filter(**key).first()
+        if row is None:
+            return None
+        mine = Delivery.objects.filter(pk=row.pk, status=row.status, updated_at=row.updated_at)
+        if row.status == DeliveryStatus.FAILED and row.attempts < times.MAX_ATTEMPTS:
+            if mine.update(
+                status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, updated_at=now
+            ):
+                row.attempts += 1
+                row.status = DeliveryStatus.SENDING
+                return row
+        elif row.status == DeliveryStatus.SENDING and row.updated_at < now - self.lease:
+            # Its worker stopped mid-send: it may have gone out. Never again.
+            mine.update(status=DeliveryStatus.UNCERTAIN, updated_at=now)
+            log.warning(
+                "%s %s for %s may have been sent: not resent",
+                key["kind"],
+                key["slot"],
+                key["owner_id"],
+            )
+        return None
+
+
+def _words(text: Any) -> tuple[str, str]:
+    """alerts.py texts as (title, body), whether given as a pair or one string."""
+    if isinstance(text, tuple | list) and len(text) == 2:
+        return str(text[0]), str(text[1])
+    words = str(text)
+    return words.split("\n", 1)[0][:120], words
+
+
+def record_skip(key: dict[str, Any], reason: str, now: datetime) -> None:
+    try:
+        with transaction.atomic():
+            Delivery.objects.create(
+                **key, status=DeliveryStatus.SKIPPED, error=reason, created_at=now, updated_at=now
+            )
+    except IntegrityError:
+        # A failed send that is now skipped (paused meanwhile, say) stays quiet.
+        Delivery.objects.filter(**key, status=DeliveryStatus.FAILED).update(
+            status=DeliveryStatus.SKIPPED, error=reason, updated_at=now
+        )
+
+
+def own_channels(owner: User) -> list[Channel]:
+    return list(Channel.objects.filter(owner=owner, enabled=True))
+
+
+def partner_targets(p: Any) -> list[Channel]:
+    """Where a partner hears from Kithkin: their own channels, else their account's email,
+    else (a partner without an account who asked for it) the email the person gave."""
+    if p.partner_id and p.accepted_at:
+        found = list(Channel.objects.filter(owner_id=p.partner_id, enabled=True))
+        if found:
+            return found
+        email = User.objects.filter(pk=p.partner_id).values_list("email", flat=True).first()
+        return [Channel(kind=ChannelKind.EMAIL, target=email)] if email else []
+    if p.email and p.weekly_email:
+        return [Channel(kind=ChannelKind.EMAIL, target=p.email)]
+    return []
+
+
+def channel_ok(channel: Channel) -> None:
+    if not channel.pk:
+        return
+    clean = not (channel.fail_count or channel.failing_since or channel.last_error)
+    if clean and channel.last_ok_at and timezone.now() - channel.last_ok_at < OK_FRESH_FOR:
+        # Nothing to clear and the time is fresh enough: spare the write.
+        return
+    Channel.objects.filter(pk=channel.pk).update(
+        last_ok_at=timezone.now(), failing_since=None, fail_count=0, last_error=""
+    )
+
+
+def channel_failed(channel: Channel, error: str) -> None:
+    if channel.pk:
+        Channel.objects.filter(pk=channel.pk).update(
+            fail_count=F("fail_count") + 1, last_error=error[:300]
+        )
