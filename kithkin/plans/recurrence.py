@@ -253,6 +253,26 @@ class Series:
                 return at
         return None
 
+    def local_start(self, at: datetime) -> datetime | None:
+        """The local start the series gives for the occurrence at instant `at`, or None.
+
+        Not simply `at` in local time: an occurrence in a spring-forward gap starts
+        an hour later than its local start, and exceptions name the local start.
+        """
+        rule = self._rule()
+        near = at.astimezone(self.zone).replace(tzinfo=None)
+        if rule is None:
+            candidates: Iterable[datetime] = [self.start]
+        else:
+            lo = near - timedelta(days=1)
+            candidates = rule.xafter(lo, inc=True) if lo > self.start else iter(rule)
+        for local in candidates:
+            if local > near + timedelta(days=1):
+                break
+            if self.instant(local) == at:
+                return local
+        return None
+
     def local_exdates(self) -> list[datetime]:
         return sorted(self.exdates)
 
@@ -281,3 +301,42 @@ def exdate_key(local: datetime) -> str:
 
 def local_day(at: datetime, zone: zoneinfo.ZoneInfo) -> date:
     return at.astimezone(zone).date()
+
+
+def rule_parts(value: str) -> dict[str, str]:
+    """A stored (already normalized) RRULE value as NAME -> VALUE, for wording and forms."""
+    return _split(value) if value and value.strip() else {}
+
+
+def first_local(rule: str, start: datetime, zone_name: str) -> datetime:
+    """The first local start of a series: `start` itself, or the rule's first match.
+
+    RFC 5545 leaves a DTSTART that the rule doesn't match undefined (some calendar
+    apps show it as an extra occurrence), so a plan's first day is moved to the
+    first day the rule gives. The set of occurrences stays the same: intervals
+    count from the week or month of the first match, which is in the set.
+    """
+    if not rule:
+        return start
+    built = _build(_split(rule), start, _zone_or_utc(zone_name))
+    first = next(iter(built), None)
+    return start if first is None else first
+
+
+def ended_rule(rule: str, start: datetime, zone_name: str, at: datetime) -> str:
+    """The rule with its occurrences from `at` on taken away (UNTIL just before `at`).
+
+    Left as it is when it has no occurrence before `at` (UNTIL would then make an
+    empty set, which RFC 5545 leaves undefined) or none from `at` on.
+    """
+    if not rule:
+        return rule
+    series = Series(rule=rule, start=start, zone=_zone_or_utc(zone_name))
+    if series.next_after(at - timedelta(seconds=1)) is None:
+        return rule
+    if not series.between(series.instant(series.start) - timedelta(days=2), at, limit=1):
+        return rule
+    parts = _split(rule)
+    parts.pop("COUNT", None)
+    parts["UNTIL"] = (at.astimezone(UTC) - timedelta(seconds=1)).strftime("%Y%m%dT%H%M%SZ")
+    return _join(parts)
