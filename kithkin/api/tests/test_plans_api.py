@@ -1,0 +1,394 @@
+from __future__ import annotations
+
+import json
+from datetime import date, time
+from typing import Any
+
+import pytest
+import time_machine
+from django.test import Client
+
+from kithkin.accounts.models import ApiToken, User
+from kithkin.circle.models import Person
+from kithkin.plans import actions
+from kithkin.plans.models import Occurrence, Plan, PlanPerson
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/plans"
+FIELDS = {
+    "id",
+    "title",
+    "rrule",
+    "start",
+    "timezone",
+    "duration_minutes",
+    "energy",
+    "place",
+    "people",
+}
+
+
+def _auth(user: User, scope: str = "write") -> dict[str, str]:
+    _, plain = ApiToken.objects.create_token(user, "t", scope=scope)
+    return {"Authorization": f"Bearer {plain}"}
+
+
+def _send(client: Client, method: str, url: str, auth: dict[str, str], body: Any = None) -> Any:
+    if body is None:
+        return getattr(client, method)(url, headers=auth)
+    return getattr(client, method)(
+        url, json.dumps(body), content_type="application/json", headers=auth
+    )
+
+
+def _snapshot() -> list[Any]:
+    return [
+        list(Plan.objects.order_by("pk").values()),
+        list(PlanPerson.objects.order_by("pk").values()),
+        list(Occurrence.objects.order_by("pk").values()),
+    ]
+
+
+def _plan(owner: User, **fields: Any) -> Plan:
+    values: dict[str, Any] = {
+        "title": "Call Mum",
+        "rrule": "FREQ=WEEKLY;BYDAY=SU",
+        "start_date": date(2026, 3, 1),
+        "start_time": time(18, 0),
+        "timezone": owner.timezone,
+        **fields,
+    }
+    return actions.do_save_plan(Plan(owner=owner, **values), [])
+
+
+def _messages(response: Any) -> list[str]:
+    return [d["msg"] for d in response.json()["details"]]
+
+
+# --- Create and read -----------------------------------------------------------------
+
+
+def test_post_with_every_field_answers_with_exactly_the_documented_fields(
+    client: Client, alice: User
+) -> None:
+    ana = Person.objects.create(owner=alice, name="Ana")
+    body = {
+        "title": "A short walk with Ana",
+        "rrule": "freq=weekly;interval=2;byday=we",
+        "start": "2026-03-18T18:00",
+        "timezone": "Europe/London",
+        "duration_minutes": 45,
+        "energy": "some",
+        "place": "The park gate",
+        "people": [ana.pk],
+    }
+    r = _send(client, "post", URL, _auth(alice), body)
+    assert r.status_code == 201, r.content
+    out = r.json()
+    assert set(out) == FIELDS
+    assert out == {
+        **body,
+        "id": out["id"],
+        "rrule": "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE",
+        "start": "2026-03-18T18:00:00",
+    }
+    plan = Plan.objects.get(pk=out["id"])
+    assert plan.owner == alice and plan.sequence == 0
+    assert list(plan.people.all()) == [ana]
+
+
+def test_only_title_and_start_are_needed_and_the_zone_is_the_owners(
+    client: Client, charlie: User
+) -> None:
+    r = _send(client, "post", URL, _auth(charlie), {"title": "Tea", "start": "2026-05-02T10:30"})
+    assert r.status_code == 201, r.content
+    assert r.json() == {
+        "id": r.json()["id"],
+        "title": "Tea",
+        "rrule": None,
+        "start": "2026-05-02T10:30:00",
+        "timezone": "Australia/Sydney",
+        "duration_minutes": 60,
+        "energy": "low",
+        "place": "",
+        "people": [],
+    }
+
+
+def test_a_start_the_rule_skips_moves_to_the_first_occurrence(client: Client, alice: User) -> None:
+    # Thursday 5 March; every other Wednesday counts from that week, so the
+    # first is Wednesday 18 March (11 March is in the "other" week).
+    body = {
+        "title": "Walk",
+        "rrule": "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE",
+        "start": "2026-03-05T18:00",
+    }
+    r = _send(client, "post", URL, _auth(alice), body)
+    assert r.status_code == 201, r.content
+    assert r.json()["start"] == "2026-03-18T18:00:00"
+
+
+def test_list_is_paginated_and_owner_scoped(client: Client, alice: User, bob: User) -> None:
+    mine = _plan(alice, title="Mine")
+    _plan(bob, title="Bob's")
+    r = _send(client, "get", URL, _auth(alice))
+    assert r.status_code == 200
+    assert r.json()["count"] == 1
+    assert [p["id"] for p in r.json()["items"]] == [mine.pk]
+
+
+def test_get_one_and_another_users_plan_is_a_404(client: Client, alice: User, bob: User) -> None:
+    plan = _plan(alice)
+    assert _send(client, "get", f"{URL}/{plan.pk}", _auth(alice)).json()["title"] == "Call Mum"
+    before = _snapshot()
+    for method, url, body in [
+        ("get", f"{URL}/{plan.pk}", None),
+        ("patch", f"{URL}/{plan.pk}", {"title": "Mine now"}),
+        ("delete", f"{URL}/{plan.pk}", None),
+        ("get", f"{URL}/{plan.pk}/occurrences", None),
+        ("post", f"{URL}/{plan.pk}/rsvp", {"start": "2026-03-01T18:00Z", "rsvp": "going"}),
+    ]:
+        r = _send(client, method, url, _auth(bob), body)
+        assert r.status_code == 404, (method, url)
+        assert r.json()["code"] == "not_found"
+    assert _snapshot() == before
+
+
+def test_read_only_tokens_can_read_but_not_write(client: Client, alice: User) -> None:
+    plan = _plan(alice)
+    auth = _auth(alice, scope="read")
+    assert _send(client, "get", URL, auth).status_code == 200
+    assert _send(client, "get", f"{URL}/{plan.pk}/occurrences", auth).status_code == 200
+    before = _snapshot()
+    for method, url, body in [
+        ("post", URL, {"title": "x", "start": "2026-03-01T10:00"}),
+        ("patch", f"{URL}/{plan.pk}", {"title": "y"}),
+        ("delete", f"{URL}/{plan.pk}", None),
+        ("post", f"{URL}/{plan.pk}/rsvp", {"start": "2026-03-01T18:00Z", "rsvp": "going"}),
+    ]:
+        assert _send(client, method, url, auth, body).status_code == 403, (method, url)
+    assert _snapshot() == before
+
+
+# --- Errors --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        ({"rrule": "FREQ=HOURLY"}, "rrule", "DAILY, WEEKLY, MONTHLY or YEARLY"),
+        ({"rrule": "FREQ=WEEKLY;BYDAY=XX"}, "rrule", "can't be read"),
+        ({"rrule": "FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=30"}, "rrule", "never happens"),
+        ({"rrule": "FREQ=WEEKLY;COUNT=2;UNTIL=20270101"}, "rrule", "not both"),
+        ({"rrule": "FREQ=WEEKLY;FOO=1"}, "rrule", "doesn't understand"),
+        ({"timezone": "Mars/Olympus"}, "timezone", "isn't a time zone name"),
+        ({"timezone": ""}, "timezone", "isn't a time zone name"),
+        ({"start": "2026-03-18T18:00:00+01:00"}, "start", "without an offset"),
+        ({"start": "2026-03-18"}, "start", "without an offset"),
+        ({"start": "2026-02-30T18:00"}, "start", "doesn't exist"),
+        ({"start": "2026-03-18T18:00:30"}, "start", "without an offset"),
+        ({"start": "0999-03-18T18:00"}, "start", "between 1900"),
+        ({"energy": "good"}, "energy", "'low' or 'some'"),
+        ({"duration_minutes": 0}, "duration_minutes", "greater than or equal to 5"),
+        ({"duration_minutes": "60"}, "duration_minutes", "valid integer"),
+        ({"title": "  "}, "title", "at least 1 character"),
+        ({"colour": "blue"}, "colour", "Extra inputs"),
+    ],
+)
+def test_bad_input_is_a_422_with_a_clear_message_and_nothing_is_written(
+    client: Client, alice: User, change: dict[str, Any], field: str, words: str
+) -> None:
+    before = _snapshot()
+    body = {"title": "Walk", "start": "2026-03-18T18:00", "timezone": "Europe/London", **change}
+    r = _send(client, "post", URL, _auth(alice), body)
+    assert r.status_code == 422, r.content
+    out = r.json()
+    assert out["code"] == "invalid"
+    assert any(d["loc"][-1] == field for d in out["details"]), out
+    assert any(words in m for m in _messages(r)), out
+    assert _snapshot() == before
+
+
+def test_someone_elses_person_is_refused_by_id(client: Client, alice: User, bob: User) -> None:
+    theirs = Person.objects.create(owner=bob, name="Bob's friend")
+    mine = Person.objects.create(owner=alice, name="Ana")
+    before = _snapshot()
+    body = {"title": "Walk", "start": "2026-03-18T18:00", "people": [mine.pk, theirs.pk]}
+    r = _send(client, "post", URL, _auth(alice), body)
+    assert r.status_code == 422
+    assert r.json()["details"] == [
+        {
+            "type": "unknown_person",
+            "loc": ["body", "payload", "people", 1],
+            "msg": f"There is no person {theirs.pk} in your circle.",
+        }
+    ]
+    assert _snapshot() == before
+
+
+def test_a_patch_with_a_bad_rule_changes_nothing(client: Client, alice: User) -> None:
+    plan = _plan(alice)
+    before = _snapshot()
+    r = _send(
+        client, "patch", f"{URL}/{plan.pk}", _auth(alice), {"title": "New", "rrule": "FREQ=NOPE"}
+    )
+    assert r.status_code == 422
+    assert _snapshot() == before
+
+
+def test_null_is_refused_for_fields_that_cant_be_empty(client: Client, alice: User) -> None:
+    plan = _plan(alice)
+    r = _send(client, "patch", f"{URL}/{plan.pk}", _auth(alice), {"timezone": None})
+    assert r.status_code == 422
+    assert "can't be null" in _messages(r)[0]
+
+
+# --- Change and delete ---------------------------------------------------------------
+
+
+def test_patch_changes_only_what_is_sent_and_bumps_the_sequence(
+    client: Client, alice: User
+) -> None:
+    ana = Person.objects.create(owner=alice, name="Ana")
+    plan = _plan(alice, place="Home")
+    r = _send(
+        client,
+        "patch",
+        f"{URL}/{plan.pk}",
+        _auth(alice),
+        {"rrule": None, "start": "2026-04-04T09:15", "people": [ana.pk]},
+    )
+    assert r.status_code == 200, r.content
+    assert r.json() == {
+        "id": plan.pk,
+        "title": "Call Mum",
+        "rrule": None,
+        "start": "2026-04-04T09:15:00",
+        "timezone": "Europe/London",
+        "duration_minutes": 60,
+        "energy": "low",
+        "place": "Home",
+        "people": [ana.pk],
+    }
+    plan.refresh_from_db()
+    assert plan.sequence == 1 and plan.rrule == ""
+
+
+def test_delete_removes_the_plan(client: Client, alice: User) -> None:
+    plan = _plan(alice)
+    r = _send(client, "delete", f"{URL}/{plan.pk}", _auth(alice))
+    assert r.status_code == 204
+    assert not Plan.objects.filter(pk=plan.pk).exists()
+
+
+# --- Occurrences and RSVP ------------------------------------------------------------
+
+
+def test_occurrences_in_a_window_keep_local_time_across_the_clock_change(
+    client: Client, alice: User
+) -> None:
+    plan = _plan(alice)  # Sundays 18:00 London; clocks go forward on 29 March 2026
+    url = f"{URL}/{plan.pk}/occurrences?from=2026-03-15&to=2026-04-05"
+    r = _send(client, "get", url, _auth(alice))
+    assert r.status_code == 200, r.content
+    assert r.json() == [
+        {"start": "2026-03-15T18:00:00Z", "rsvp": None, "done": False},
+        {"start": "2026-03-22T18:00:00Z", "rsvp": None, "done": False},
+        {"start": "2026-03-29T18:00:00+01:00", "rsvp": None, "done": False},
+        {"start": "2026-04-05T18:00:00+01:00", "rsvp": None, "done": False},
+    ]
+
+
+def test_occurrences_default_to_four_weeks_from_today(client: Client, charlie: User) -> None:
+    plan = _plan(charlie, start_date=date(2026, 1, 4))
+    with time_machine.travel("2026-03-04 12:00Z", tick=False):
+        r = _send(client, "get", f"{URL}/{plan.pk}/occurrences", _auth(charlie))
+    # Wednesday 4 March in Sydney (23:00); the Sundays in the next 28 days.
+    assert [o["start"][:10] for o in r.json()] == [
+        "2026-03-08",
+        "2026-03-15",
+        "2026-03-22",
+        "2026-03-29",
+    ]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "from=2026-03-10&to=2026-03-09",
+        "from=2026-01-01&to=2027-01-02",
+        "from=20260101",
+        "to=tomorrow",
+    ],
+)
+def test_a_bad_window_is_a_422(client: Client, alice: User, query: str) -> None:
+    plan = _plan(alice)
+    r = _send(client, "get", f"{URL}/{plan.pk}/occurrences?{query}", _auth(alice))
+    assert r.status_code == 422, r.content
+    assert r.json()["code"] == "invalid"
+
+
+def test_rsvp_answers_one_occurrence_and_null_clears_it(client: Client, alice: User) -> None:
+    plan = _plan(alice)
+    auth = _auth(alice)
+    body = {"start": "2026-03-29T17:00:00Z", "rsvp": "skip"}  # 18:00 BST
+    r = _send(client, "post", f"{URL}/{plan.pk}/rsvp", auth, body)
+    assert r.status_code == 200, r.content
+    assert r.json() == {"start": "2026-03-29T18:00:00+01:00", "rsvp": "skip", "done": False}
+    listed = _send(
+        client, "get", f"{URL}/{plan.pk}/occurrences?from=2026-03-29&to=2026-03-29", auth
+    )
+    assert listed.json() == [{"start": "2026-03-29T18:00:00+01:00", "rsvp": "skip", "done": False}]
+    r = _send(client, "post", f"{URL}/{plan.pk}/rsvp", auth, {**body, "rsvp": None})
+    assert r.json()["rsvp"] is None
+    assert not Occurrence.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        "2026-03-29T18:00:00Z",  # 19:00 in London that day
+        "2026-03-30T17:00:00Z",  # a Monday
+        "2026-02-22T18:00:00Z",  # before the first
+    ],
+)
+def test_rsvp_for_a_time_that_isnt_an_occurrence_is_a_404(
+    client: Client, alice: User, start: str
+) -> None:
+    plan = _plan(alice)
+    r = _send(
+        client, "post", f"{URL}/{plan.pk}/rsvp", _auth(alice), {"start": start, "rsvp": "going"}
+    )
+    assert r.status_code == 404
+    assert r.json() == {
+        "code": "not_found",
+        "message": "This plan has no occurrence starting then.",
+    }
+    assert not Occurrence.objects.exists()
+
+
+def test_rsvp_needs_an_offset_and_a_known_answer(client: Client, alice: User) -> None:
+    plan = _plan(alice)
+    for body in [
+        {"start": "2026-03-29T18:00:00", "rsvp": "going"},
+        {"start": "2026-03-29T17:00:00Z", "rsvp": "no"},
+        {"start": "2026-03-29T17:00:00Z"},
+    ]:
+        r = _send(client, "post", f"{URL}/{plan.pk}/rsvp", _auth(alice), body)
+        assert r.status_code == 422, body
+    assert not Occurrence.objects.exists()
+
+
+def test_a_cancelled_occurrence_is_not_listed_or_answerable(client: Client, alice: User) -> None:
+    plan = _plan(alice)
+    at = actions.parse_key("2026-03-22T18:00:00Z")
+    assert at is not None
+    actions.do_cancel_occurrence(plan, at)
+    auth = _auth(alice)
+    listed = _send(
+        client, "get", f"{URL}/{plan.pk}/occurrences?from=2026-03-15&to=2026-03-29", auth
+    )
+    assert [o["start"][:10] for o in listed.json()] == ["2026-03-15", "2026-03-29"]
+    body = {"start": "2026-03-22T18:00:00Z", "rsvp": "going"}
+    assert _send(client, "post", f"{URL}/{plan.pk}/rsvp", auth, body).status_code == 404
