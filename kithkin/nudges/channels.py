@@ -74,6 +74,12 @@ def apprise_service(url: str) -> Any | None:
         return None
 
 
+def warm_up() -> None:
+    """Load apprise's plugins now: the first use reads hundreds of modules, which
+    would otherwise happen while a worker holds its first claim."""
+    apprise_service("json://localhost")
+
+
 def apprise_name(url: str) -> str:
     service = apprise_service(url)
     return str(getattr(service, "service_name", "")) if service else ""

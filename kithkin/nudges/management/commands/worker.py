@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
-from kithkin.nudges import vapid
+from kithkin.nudges import channels, vapid
 from kithkin.nudges.worker import DEFAULT_BATCH, DEFAULT_LEASE, Worker
 
 
@@ -41,6 +41,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         # Made here on first start, so web push works before anyone opens Settings.
         vapid.keys()
+        channels.warm_up()
         worker = Worker(
             lease=timedelta(seconds=options["lease"]),
             batch=max(1, options["batch"]),
