@@ -273,14 +273,16 @@ class Worker:
         return [out]
 
     def alerts(self, reminder: Reminder, now: datetime) -> list[Outgoing]:
+        """Look once a day; tell the partner about a reason at most once in three days."""
         from kithkin.partners import alerts
         from kithkin.wellbeing.models import CheckIn
 
         p = schedule.alerting_partnership(reminder.owner_id, reminder.ref_id)
-        if p is None or not reminder.slot:
+        if p is None or not reminder.slot or p.alert_consent_at is None:
             return []
+        zone = p.owner.zone
         today = date.fromisoformat(reminder.slot)
-        longest = max(p.alert_no_checkin_days or 0, p.alert_low_mood_days or 0)
+        longest = max(p.alert_no_checkin_days or 0, p.alert_low_mood_days or 0) + 2
         recent = dict(
             CheckIn.objects.filter(
                 owner_id=p.owner_id, day__lte=today, day__gt=today - timedelta(days=longest)
@@ -294,33 +296,25 @@ class Worker:
             .values_list("day", flat=True)
             .first()
         )
-        reasons = []
-        if p.alert_no_checkin_days and alerts.no_checkin_alert_due(
-            last, today, p.alert_no_checkin_days
-        ):
-            reasons.append("no_checkin")
-        if p.alert_low_mood_days and alerts.low_mood_alert_due(
-            recent, today, p.alert_low_mood_days
-        ):
-            reasons.append("low_mood")
-        found = []
-        for reason in reasons:
-            slot = f"{p.pk}:{reason}:{today.isoformat()}"
-            told_lately = (
-                Delivery.objects.filter(
-                    owner_id=p.owner_id,
-                    kind=ReminderKind.PARTNER_ALERT,
-                    slot__startswith=f"{p.pk}:{reason}:",
-                    created_at__gte=now - timedelta(days=ALERT_QUIET_DAYS),
-                )
-                .exclude(slot=slot)
-                .exists()
+        consent_day = times.local_date(p.alert_consent_at, zone)
+        reason = alerts.alert_reason(p, last, recent, today, consent_day)
+        if reason is None:
+            return []
+        slot = f"{p.pk}:{reason}:{today.isoformat()}"
+        told_lately = (
+            Delivery.objects.filter(
+                owner_id=p.owner_id,
+                kind=ReminderKind.PARTNER_ALERT,
+                slot__startswith=f"{p.pk}:{reason}:",
+                created_at__gte=now - timedelta(days=ALERT_QUIET_DAYS),
             )
-            if told_lately:
-                continue
-            title, body = _words(alerts.alert_text(p, reason))
-            found.append(Outgoing(slot, messages.partner(title, body), partner_targets(p)))
-        return found
+            .exclude(slot=slot)
+            .exists()
+        )
+        if told_lately:
+            return []
+        message = messages.partner(alerts.alert_subject(p, reason), alerts.alert_text(p, reason))
+        return [Outgoing(slot, message, partner_targets(p))]
 
     def summary(self, reminder: Reminder, now: datetime) -> list[Outgoing]:
         from kithkin.partners import alerts
@@ -329,8 +323,10 @@ class Worker:
         if p is None or not reminder.slot:
             return []
         today = times.local_date(now, p.owner.zone)
-        title, body = _words(alerts.weekly_summary_text(p, today))
-        return [Outgoing(reminder.slot, messages.partner(title, body), partner_targets(p))]
+        message = messages.partner(
+            alerts.weekly_summary_subject(p), alerts.weekly_summary_text(p, today)
+        )
+        return [Outgoing(reminder.slot, message, partner_targets(p))]
 
     # --- Recording and sending ------------------------------------------------------
 
@@ -421,14 +417,6 @@ class Worker:
                 key["owner_id"],
             )
         return None
-
-
-def _words(text: Any) -> tuple[str, str]:
-    """alerts.py texts as (title, body), whether given as a pair or one string."""
-    if isinstance(text, tuple | list) and len(text) == 2:
-        return str(text[0]), str(text[1])
-    words = str(text)
-    return words.split("\n", 1)[0][:120], words
 
 
 def record_skip(key: dict[str, Any], reason: str, now: datetime) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,8 +16,10 @@ NEW_YORK = ZoneInfo("America/New_York")
 SYDNEY = ZoneInfo("Australia/Sydney")
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -95,7 +98,8 @@ def test_it_skips_quiet_days() -> None:
 
 
 def test_it_ignores_nonsense_quiet_days() -> None:
-    assert Quiet.of(None, None, [7, -1, "1", 2]).days == frozenset({2})
+    odd: list[Any] = [7, -1, "1", 2]
+    assert Quiet.of(None, None, odd).days == frozenset({2})
 
 
 def test_it_waits_until_the_pause_is_over() -> None:

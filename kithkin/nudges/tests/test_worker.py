@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -14,10 +15,13 @@ from kithkin.nudges.channels import SendError
 from kithkin.nudges.messages import Message
 from kithkin.nudges.models import Channel, Delivery, NudgeSettings, Reminder
 from kithkin.nudges.worker import Worker
+from kithkin.plans.models import Plan
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 class Sink:
@@ -260,9 +264,7 @@ def test_it_skips_a_reminder_a_day_late(daily_alice: User, worker: Worker, sink:
     assert Reminder.objects.get(owner=daily_alice).next_at == utc(2026, 11, 26, 9)
 
 
-def make_plan(owner: User, remind: int = 30):  # type: ignore[no-untyped-def]
-    from kithkin.plans.models import Plan
-
+def make_plan(owner: User, remind: int = 30) -> Plan:
     return Plan.objects.create(
         owner=owner,
         title="Call Mum",
@@ -380,7 +382,76 @@ def test_it_refuses_an_unknown_kind(alice: User) -> None:
 
 
 def test_it_handles_a_due_reminder_in_a_few_queries(
-    daily_alice: User, worker: Worker, django_assert_max_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+    daily_alice: User, worker: Worker, django_assert_max_num_queries: Any
+) -> None:
     with django_assert_max_num_queries(14):
         assert run_at(worker, utc(2026, 11, 23, 9, 0, 5)) == 1
+
+
+def test_it_tells_a_partner_when_check_ins_stop_at_most_every_three_days(
+    alice: User, bob: User, worker: Worker, sink: Sink
+) -> None:
+    from kithkin.partners.models import Partnership
+    from kithkin.wellbeing.models import CheckIn
+
+    Channel.objects.create(owner=bob, kind="email", target="bob@example.org")
+    p = Partnership.objects.create(
+        owner=alice,
+        partner=bob,
+        name="Bob",
+        accepted_at=utc(2026, 11, 1),
+        alert_no_checkin_days=2,
+        alert_consent_at=utc(2026, 11, 10),
+    )
+    CheckIn.objects.create(owner=alice, day=date(2026, 11, 18), mood=3)
+    with time_machine.travel(utc(2026, 11, 22, 12), tick=False):
+        schedule.refresh(alice.pk, "partner_alert", p.pk)
+    reminder = Reminder.objects.get(owner=alice, kind="partner_alert")
+    # Looked at 10:00 in Alice's zone (London, GMT).
+    assert (reminder.next_at, reminder.slot) == (utc(2026, 11, 23, 10), "2026-11-23")
+    for day in (23, 24, 25, 26, 27):
+        run_at(worker, utc(2026, 11, day, 10, 0, 1))
+    # The 23rd, then not again until three days have passed.
+    assert [target for target, _ in sink.sent] == ["bob@example.org", "bob@example.org"]
+    assert list(
+        Delivery.objects.filter(owner=alice, kind="partner_alert")
+        .order_by("created_at")
+        .values_list("slot", flat=True)
+    ) == [f"{p.pk}:no_checkin:2026-11-23", f"{p.pk}:no_checkin:2026-11-27"]
+    # A check-in stops it.
+    CheckIn.objects.create(owner=alice, day=date(2026, 11, 28), mood=3)
+    run_at(worker, utc(2026, 11, 28, 10, 0, 1))
+    assert len(sink.sent) == 2
+    # Revoked: nothing scheduled any more.
+    p.revoked_at = utc(2026, 11, 28, 11)
+    p.save()
+    schedule.refresh(alice.pk, "partner_alert", p.pk)
+    assert not Reminder.objects.filter(kind="partner_alert").exists()
+
+
+def test_it_needs_consent_for_partner_alerts(alice: User, bob: User) -> None:
+    from kithkin.partners.models import Partnership
+
+    p = Partnership.objects.create(
+        owner=alice, partner=bob, name="Bob", accepted_at=utc(2026, 11, 1), alert_no_checkin_days=2
+    )
+    schedule.refresh(alice.pk, "partner_alert", p.pk)
+    assert not Reminder.objects.filter(kind="partner_alert").exists()
+
+
+def test_it_sends_the_weekly_summary_to_an_email_only_partner(
+    alice: User, worker: Worker, sink: Sink
+) -> None:
+    from kithkin.partners.models import Partnership
+
+    p = Partnership.objects.create(
+        owner=alice, name="Ana", email="ana@example.org", weekly_email=True, shares=["mood"]
+    )
+    with time_machine.travel(utc(2026, 11, 22, 12), tick=False):
+        schedule.refresh(alice.pk, "partner_summary", p.pk)
+    reminder = Reminder.objects.get(owner=alice, kind="partner_summary")
+    # Sunday 18:00 in London.
+    assert (reminder.next_at, reminder.slot) == (utc(2026, 11, 22, 18), f"{p.pk}:2026-W47")
+    run_at(worker, utc(2026, 11, 22, 18, 0, 1))
+    assert [target for target, _ in sink.sent] == ["ana@example.org"]
+    assert Reminder.objects.get(owner=alice, kind="partner_summary").slot == f"{p.pk}:2026-W48"

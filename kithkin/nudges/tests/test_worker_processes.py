@@ -57,7 +57,7 @@ class Sink(ThreadingHTTPServer):
 class SinkHandler(BaseHTTPRequestHandler):
     server: Sink
 
-    def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+    def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         path = self.path.split("?", 1)[0]
         with self.server.lock:
@@ -182,7 +182,7 @@ class Workers:
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     cwd=settings.BASE_DIR,
-                )  # fmt: skip
+                )
             )
 
     def log(self, n: int) -> str:
@@ -192,7 +192,7 @@ class Workers:
         for proc in self.procs:
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
-        codes = []
+        codes: list[int | None] = []
         for proc in self.procs:
             try:
                 codes.append(proc.wait(timeout=10))
