@@ -16,12 +16,13 @@ from zoneinfo import ZoneInfo
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kithkin.accounts.models import User
 from kithkin.circle import actions as circle
 from kithkin.circle.models import Channel, Interaction, Person, Size
 from kithkin.nudges import hooks
-from kithkin.plans import recurrence
+from kithkin.plans import recurrence, wording
 from kithkin.plans.models import Occurrence, Plan, PlanGuest, PlanPerson, Rsvp
 from kithkin.plans.recurrence import RecurrenceError, Series
 
@@ -91,6 +92,14 @@ class Upcoming:
     def other_clock(self) -> bool:
         """The plan's clock reads differently from the viewer's (another time zone)."""
         return self.at.replace(tzinfo=None) != self.local.replace(tzinfo=None)
+
+    @property
+    def plan_clock(self) -> str:
+        """The start on the plan's own clock: "18:00 London time"."""
+        return _("%(time)s %(zone)s") % {
+            "time": self.at.strftime("%H:%M"),
+            "zone": wording.zone_words(self.plan.timezone),
+        }
 
     @property
     def rsvp_label(self) -> str:
