@@ -13,4 +13,5 @@ urlpatterns = [
     path("today/messages/<id:pk>/delete/", views.delete_saved_message, name="delete_saved_message"),
     path("today/ideas/", views.ideas, name="ideas"),
     path("today/ideas/<id:pk>/toggle/", views.toggle_idea, name="toggle_idea"),
+    path("today/notes/<id:pk>/seen/", views.partner_note_seen, name="partner_note_seen"),
 ]

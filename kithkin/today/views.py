@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
+from typing import Any
+
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Max, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,8 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kithkin.accounts.decorators import onboarded_required
+from kithkin.accounts.models import User
 from kithkin.circle.models import Initiator, Interaction, InteractionPerson
+from kithkin.lib.http import HtmxHttpRequest
 from kithkin.lib.http import request_owner as _owner
+from kithkin.nudges.hooks import reschedule
+from kithkin.partners.models import PartnerNote
+from kithkin.plans.community_views import next_meeting, when_words
+from kithkin.plans.models import Community, Place
 from kithkin.support import card as support_card
 from kithkin.today import actions, drafts, reasons
 from kithkin.today.forms import IdeaForm, SavedMessageForm
@@ -34,6 +44,74 @@ def _get_suggestion_for_user(request: HttpRequest, pk: int) -> Suggestion:
 
 def _get_idea_for_user(request: HttpRequest, pk: int) -> Idea:
     return get_object_or_404(Idea.objects.for_owner(_owner(request)), pk=pk)
+
+
+def _get_partner_note_for_user(request: HttpRequest, pk: int) -> PartnerNote:
+    return get_object_or_404(PartnerNote, pk=pk, owner=_owner(request))
+
+
+# "Thinking of you" notes shown at once; older unseen ones wait their turn.
+MOST_NOTES = 3
+# A group is suggested on Today when it meets within this long.
+MEETS_SOON = timedelta(days=3)
+
+
+def _unseen_notes(owner: User) -> list[PartnerNote]:
+    """The newest unseen notes from partnerships that still stand (one query)."""
+    return list(
+        PartnerNote.objects.filter(
+            owner=owner, seen_at__isnull=True, partnership__revoked_at__isnull=True
+        )
+        .select_related("partnership")
+        .order_by("-created_at", "-pk")[:MOST_NOTES]
+    )
+
+
+def _among_people(owner: User, now: datetime, day: date) -> dict[str, Any] | None:
+    """One gentle "be among people" idea for a day with some energy, or None.
+
+    A group that meets in the next three days comes first (with its time);
+    otherwise one of the person's places, a different one each day. At most
+    two queries: the groups, then the places only when no group fits.
+    """
+    soonest: tuple[datetime, Community] | None = None
+    for c in Community.objects.filter(owner=owner, archived_at__isnull=True, meets=True):
+        at = next_meeting(c, now)
+        if at is not None and at < now + MEETS_SOON and (soonest is None or at < soonest[0]):
+            soonest = (at, c)
+    if soonest is not None:
+        at, c = soonest
+        return {
+            "kind": "community",
+            "name": c.name,
+            "when": when_words(at, owner.zone),
+            "where": c.place,
+            "url": reverse("community", args=[c.pk]),
+            "why": _(
+                "Turning up to the same group again and again makes it easier each time, "
+                "and days with more small chats, even with people we barely know, tend "
+                "to be happier ones (Sandstrom & Dunn, 2014)."
+            ),
+        }
+    places = list(
+        Place.objects.filter(owner=owner, archived_at__isnull=True)
+        .order_by("name", "pk")
+        .only("pk", "name", "note")
+    )
+    if not places:
+        return None
+    # Each place in turn, one a day (the same one all day).
+    place = places[day.toordinal() % len(places)]
+    return {
+        "kind": "place",
+        "name": place.name,
+        "note": place.note,
+        "url": reverse("places"),
+        "why": _(
+            "Being where people are, with a nod or a few words to someone, tends to lift "
+            "a day more than we expect (Sandstrom & Dunn, 2014; Epley & Schroeder, 2014)."
+        ),
+    }
 
 
 @onboarded_required
@@ -67,6 +145,8 @@ def today(request: HttpRequest) -> HttpResponse:
                 }
             )
     ctx = {
+        "notes": _unseen_notes(owner),
+        "among": _among_people(owner, now, day) if energy in (Energy.SOME, Energy.GOOD) else None,
         "energy": energy,
         "energies": Energy.choices,
         "cards": cards,
@@ -76,6 +156,23 @@ def today(request: HttpRequest) -> HttpResponse:
         "support_card": support_card.for_today(owner, day),
     }
     return render(request, "today/today.html", ctx)
+
+
+@onboarded_required
+@require_POST
+def partner_note_seen(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """ "Thank you, got it": the note leaves Today (and any reminder about it)."""
+    note = _get_partner_note_for_user(request, pk)
+    if note.seen_at is None:
+        with transaction.atomic():
+            PartnerNote.objects.filter(pk=note.pk, owner=note.owner_id).update(
+                seen_at=timezone.now()
+            )
+            reschedule(note.owner_id, "partner_note", note.pk)
+    if request.htmx:
+        # An empty answer: htmx swaps the note's card out.
+        return HttpResponse("")
+    return redirect("today")
 
 
 @onboarded_required
