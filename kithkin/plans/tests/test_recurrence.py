@@ -26,7 +26,7 @@ def _series(rule: str, start: datetime, zone: str = "Europe/London", **kw: objec
 
 
 def _utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+    return datetime(*args, tzinfo=UTC)  # type: ignore[misc, arg-type]
 
 
 def _locals(found: list[datetime]) -> list[str]:
