@@ -183,3 +183,18 @@ def test_a_title_without_letters_still_gets_a_filename(alice_client: Client, ali
     plan = _plan(alice, "☕☕")
     r = alice_client.get(reverse("plan_ics", args=[plan.pk]))
     assert r["Content-Disposition"] == 'attachment; filename="plan.ics"'
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_guests_download_leaves_out_what_they_skipped(
+    alice_client: Client, alice: User, charlie_client: Client, charlie: User
+) -> None:
+    from kithkin.plans.models import Occurrence
+
+    plan = _plan(alice)
+    PlanGuest.objects.create(owner=charlie, plan=plan)
+    sunday = datetime(2026, 1, 11, 18, tzinfo=UTC)
+    Occurrence.objects.create(owner=charlie, plan=plan, starts_at=sunday, rsvp="skip")
+    url = reverse("plan_ics", args=[plan.pk])
+    assert b"EXDATE;TZID=Europe/London:20260111T180000\r\n" in charlie_client.get(url).content
+    assert b"EXDATE" not in alice_client.get(url).content

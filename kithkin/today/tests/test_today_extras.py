@@ -205,3 +205,14 @@ def test_the_card_costs_at_most_two_queries(alice_client: Client, alice: User) -
     assert queries() == without + 2
     _group(alice, "Soon", date(2026, 1, 3))
     assert queries() == without + 1, "a group soon: the places aren't read"
+
+
+def test_thank_you_asks_the_reminders_to_look_again(
+    alice_client: Client, alice: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[tuple[int, str, int]] = []
+    monkeypatch.setattr("kithkin.today.views.reschedule", lambda *args: calls.append(tuple(args)))
+    note = _note(alice, "Hello")
+    alice_client.post(reverse("partner_note_seen", args=[note.pk]))
+    alice_client.post(reverse("partner_note_seen", args=[note.pk]))
+    assert calls == [(alice.pk, "partner_note", note.pk)], "once, for the first tap only"
