@@ -32,6 +32,15 @@ def _reschedule_partnership(partnership: Partnership) -> None:
         reschedule(partnership.owner_id, kind, partnership.pk)
 
 
+def _expire_links(owner_id: int, partnership_id: int) -> None:
+    """Links not yet used stop working. Kept, not deleted, so opening one says
+    it expired rather than that it was never made."""
+    now = timezone.now()
+    PartnerInvite.objects.filter(
+        owner=owner_id, partnership=partnership_id, used_at__isnull=True, expires_at__gt=now
+    ).update(expires_at=now)
+
+
 def do_create_partnership(owner: User, name: str, email: str, weekly_email: bool) -> Partnership:
     with transaction.atomic():
         partnership = Partnership.objects.create(
@@ -56,9 +65,7 @@ def do_update_partnership(
 def do_make_invite(partnership: Partnership) -> tuple[PartnerInvite, str]:
     """A new single-use link; any older link not yet used stops working."""
     with transaction.atomic():
-        PartnerInvite.objects.filter(
-            owner=partnership.owner, partnership=partnership, used_at__isnull=True
-        ).delete()
+        _expire_links(partnership.owner_id, partnership.pk)
         return PartnerInvite.objects.create_invite(partnership)
 
 
@@ -79,9 +86,7 @@ def do_accept_invite(invite: PartnerInvite, partner: User) -> Partnership:
         if claimed != 1 or linked != 1:
             raise InviteGone
         # The other links to this partnership have nothing left to do.
-        PartnerInvite.objects.filter(
-            owner=invite.owner_id, partnership=invite.partnership_id, used_at__isnull=True
-        ).delete()
+        _expire_links(invite.owner_id, invite.partnership_id)
         partnership = Partnership.objects.select_related("owner").get(pk=invite.partnership_id)
         _reschedule_partnership(partnership)
     return partnership
@@ -128,9 +133,7 @@ def do_revoke(partnership: Partnership) -> None:
                 "weekly_email",
             ]
         )
-        PartnerInvite.objects.filter(
-            owner=partnership.owner_id, partnership=partnership, used_at__isnull=True
-        ).delete()
+        _expire_links(partnership.owner_id, partnership.pk)
         _reschedule_partnership(partnership)
         unseen = PartnerNote.objects.filter(
             owner=partnership.owner_id, partnership=partnership, seen_at__isnull=True

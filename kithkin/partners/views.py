@@ -257,7 +257,10 @@ def _invite_problem(invite: PartnerInvite | None, user: User) -> tuple[int, str]
     if invite.used_at is not None:
         return 410, _("This link has already been used. Each link works once; ask for a new one.")
     if invite.expires_at <= timezone.now():
-        return 410, _("This link has expired: links last a week. Ask for a new one whenever suits.")
+        return 410, _(
+            "This link has expired or was replaced by a newer one: links last a week. "
+            "Ask for a new one whenever suits."
+        )
     if invite.partnership.partner_id == user.pk:
         return 409, _("You're already linked as their partner.")
     return None
