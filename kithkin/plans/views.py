@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from itertools import groupby
 
 from django.contrib import messages
@@ -109,7 +109,7 @@ def plan_new(request: HttpRequest) -> HttpResponse:
     if example is not None:
         initial = example_initial(example, timezone.localdate())
     else:
-        initial = {"start_date": timezone.localdate(), "repeat": "weekly"}
+        initial = {"start_date": timezone.localdate(), "start_time": time(18, 0)}
     data = request.POST if request.method == "POST" else None
     form = PlanForm(owner, data, initial=initial)
     if request.method == "POST" and form.is_valid():
