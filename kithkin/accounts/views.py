@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -31,6 +32,15 @@ def _get_token_for_user(request: HttpRequest, pk: int) -> ApiToken:
     return get_object_or_404(ApiToken, pk=pk, owner=_user(request))
 
 
+AFTER_WELCOME_SESSION_KEY = "kithkin_after_welcome"
+
+
+def _is_safe_next(request: HttpRequest, url: str) -> bool:
+    return url.startswith("/") and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
@@ -38,6 +48,10 @@ def signup(request: HttpRequest) -> HttpResponse:
     if settings.REGISTRATION == "closed":
         return render(request, "accounts/signup_closed.html")
 
+    after = request.GET.get("next", "")
+    if after and _is_safe_next(request, after):
+        # Where to go once the welcome is done, e.g. a partner's invitation.
+        request.session[AFTER_WELCOME_SESSION_KEY] = after
     if "invite" in request.GET:
         # Like Django's reset links: keep the code in the session and move to a
         # clean address, so it lingers in no log, history or Referer header.
@@ -79,6 +93,9 @@ def welcome(request: HtmxHttpRequest) -> HttpResponse:
         if user.onboarded_at is None:
             user.onboarded_at = timezone.now()
             user.save(update_fields=["onboarded_at"])
+        after = request.session.pop(AFTER_WELCOME_SESSION_KEY, "")
+        if after and _is_safe_next(request, after):
+            return redirect(after)
         return redirect("today")
 
     try:

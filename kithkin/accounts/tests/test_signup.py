@@ -35,6 +35,24 @@ def test_it_creates_the_account_and_starts_onboarding(client: Client) -> None:
 
 
 @pytest.mark.django_db
+def test_after_the_welcome_it_goes_where_the_sign_up_link_said(client: Client) -> None:
+    client.get(reverse("signup") + "?next=/partners/accept/abc/")
+    client.post(reverse("signup"), GOOD)
+    r = client.post(reverse("welcome"))
+    assert r["Location"] == "/partners/accept/abc/"
+    # Once only: the next welcome goes to Today.
+    assert client.post(reverse("welcome"))["Location"] == reverse("today")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("after", ["https://evil.example/", "//evil.example/", "javascript:x"])
+def test_a_next_address_elsewhere_is_ignored(client: Client, after: str) -> None:
+    client.get(reverse("signup"), {"next": after})
+    client.post(reverse("signup"), GOOD)
+    assert client.post(reverse("welcome"))["Location"] == reverse("today")
+
+
+@pytest.mark.django_db
 def test_it_refuses_a_taken_username_in_any_case(client: Client, alice: User) -> None:
     r = client.post(reverse("signup"), {**GOOD, "username": "ALICE"})
     assert r.status_code == 200
