@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from kithkin.accounts.decorators import onboarded_required
 from kithkin.lib.http import request_owner as _owner
@@ -82,7 +82,8 @@ def calendar(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/calendar.html", ctx)
 
 
-@require_GET
+# GET and HEAD: some calendar apps check a subscription with HEAD first.
+@require_safe
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """The feed itself: no sign-in, the secret address is the key."""
     found = (

@@ -198,3 +198,9 @@ def test_a_guests_download_leaves_out_what_they_skipped(
     url = reverse("plan_ics", args=[plan.pk])
     assert b"EXDATE;TZID=Europe/London:20260111T180000\r\n" in charlie_client.get(url).content
     assert b"EXDATE" not in alice_client.get(url).content
+
+
+def test_the_feed_answers_head_and_refuses_writes(alice: User) -> None:
+    feed = CalendarFeed.objects.create(owner=alice)
+    assert Client().head(_url(feed)).status_code == 200
+    assert Client().post(_url(feed)).status_code == 405
