@@ -72,22 +72,30 @@ def do_make_invite(partnership: Partnership) -> tuple[PartnerInvite, str]:
 def do_accept_invite(invite: PartnerInvite, partner: User) -> Partnership:
     """Link `partner` to the invite's partnership, once.
 
-    The conditional UPDATE claims the link: of two people opening it at the same
-    moment only one gets exactly one changed row; the other gets InviteGone.
+    The conditional UPDATEs claim the link and then the partnership: of two
+    people opening it at the same moment only one gets exactly one changed row;
+    the other gets InviteGone. The partnership is claimed only while it has no
+    partner, because two links can both be live when two "make a link" taps
+    race, and the second acceptance must not replace the first partner.
     """
     now = timezone.now()
     with transaction.atomic():
         claimed = PartnerInvite.objects.filter(
-            pk=invite.pk, used_at__isnull=True, expires_at__gt=now
+            pk=invite.pk, owner=invite.owner_id, used_at__isnull=True, expires_at__gt=now
         ).update(used_at=now)
         linked = Partnership.objects.filter(
-            pk=invite.partnership_id, owner=invite.owner_id, revoked_at__isnull=True
+            pk=invite.partnership_id,
+            owner=invite.owner_id,
+            revoked_at__isnull=True,
+            partner__isnull=True,
         ).update(partner=partner, accepted_at=now)
         if claimed != 1 or linked != 1:
             raise InviteGone
         # The other links to this partnership have nothing left to do.
         _expire_links(invite.owner_id, invite.partnership_id)
-        partnership = Partnership.objects.select_related("owner").get(pk=invite.partnership_id)
+        partnership = Partnership.objects.select_related("owner").get(
+            pk=invite.partnership_id, owner=invite.owner_id
+        )
         _reschedule_partnership(partnership)
     return partnership
 

@@ -153,3 +153,25 @@ def test_a_signed_out_post_changes_nothing(client: Client, alice: User) -> None:
     p.refresh_from_db()
     assert p.partner is None
     assert PartnerInvite.objects.get().used_at is None
+
+
+def test_a_second_live_link_cannot_replace_the_partner(
+    alice: User, bob: User, charlie: User
+) -> None:
+    # Two "make a link" taps at once can each expire the other's links before
+    # either is saved, leaving two live links to one partnership; and two
+    # acceptances at once can each claim their own link before either expires
+    # the other. Here the first acceptance is done, the second link still live.
+    p = partnership(alice)
+    _first, plain_1 = PartnerInvite.objects.create_invite(p)
+    _second, plain_2 = PartnerInvite.objects.create_invite(p)
+    first = PartnerInvite.objects.get(token_hash=hash_secret(plain_1))
+    second = PartnerInvite.objects.get(token_hash=hash_secret(plain_2))
+    actions.do_accept_invite(first, bob)
+    PartnerInvite.objects.filter(pk=second.pk).update(expires_at=NOW + timedelta(days=7))
+    with pytest.raises(actions.InviteGone):
+        actions.do_accept_invite(second, charlie)
+    p.refresh_from_db()
+    assert (p.partner_id, p.accepted_at) == (bob.pk, NOW)
+    second.refresh_from_db()
+    assert second.used_at is None  # the claim rolled back with the rest
