@@ -582,8 +582,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--only",
-        choices=["insights"],
-        help="run one case alone (the insights page writes its own data)",
+        choices=["insights", "planner"],
+        help="run one case alone (each writes its own data; planner: the reminder worker "
+        "with 100,000 people, see bench/planner.py)",
     )
     args = parser.parse_args(argv)
 
@@ -602,6 +603,11 @@ def main(argv: list[str] | None = None) -> int:
         rows: list[Row] = []
         if args.only == "insights":
             bench_insights(rows, args.profile, args.analyze)
+            return _report(rows, started)
+        if args.only == "planner":
+            from bench.planner import bench_planner
+
+            bench_planner(rows)
             return _report(rows, started)
         circle, ms, n = timed(generate_circle)
         rows.append(

@@ -10,6 +10,7 @@ import os
 import zlib
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from django.urls import reverse
@@ -54,6 +55,12 @@ def absolute(path: str) -> str:
     return f"{base}{path}" if base else path
 
 
+@lru_cache(maxsize=16)
+def page(name: str) -> str:
+    """A page's path. Kithkin's URLs don't change with the language, so it is worked out once."""
+    return reverse(name)
+
+
 def pick(options: list[Any], slot: str) -> str:
     # A stable choice (not Python's salted hash): the same slot gets the same words.
     return str(options[zlib.crc32(slot.encode()) % len(options)])
@@ -61,7 +68,7 @@ def pick(options: list[Any], slot: str) -> str:
 
 def daily(slot: str, locale: str = "en") -> Message:
     with translation.override(locale):
-        return Message(pick(DAILY_TITLES, slot), pick(DAILY_BODIES, slot), reverse("today"))
+        return Message(pick(DAILY_TITLES, slot), pick(DAILY_BODIES, slot), page("today"))
 
 
 def plan(title: str, starts: datetime, locale: str = "en") -> Message:
@@ -76,7 +83,7 @@ def plan(title: str, starts: datetime, locale: str = "en") -> Message:
                 "skipping this time is fine too."
             )
             % {"title": title, "day": day, "when": when},
-            reverse("plans"),
+            page("plans"),
         )
 
 
@@ -86,7 +93,7 @@ def partner_note(name: str, locale: str = "en") -> Message:
         return Message(
             _("%(name)s is thinking of you") % {"name": name},
             _("They left you a note. It's on Today whenever you'd like to read it."),
-            reverse("today"),
+            page("today"),
         )
 
 
@@ -99,5 +106,5 @@ def test(locale: str = "en") -> Message:
         return Message(
             _("Hello from Kithkin"),
             _("This is a test. If you can read it, your reminders will arrive here."),
-            reverse("reminders"),
+            page("reminders"),
         )

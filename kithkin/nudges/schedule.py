@@ -73,7 +73,12 @@ def quiet_of(user: User) -> times.Quiet:
 
 def _next_daily(owner_id: int, after: datetime) -> Firing | None:
     s = NudgeSettings.objects.select_related("owner").filter(owner_id=owner_id).first()
-    if s is None or s.daily_at is None:
+    return daily_firing(s, after) if s is not None else None
+
+
+def daily_firing(s: NudgeSettings, after: datetime) -> Firing | None:
+    """The next daily step for settings `s` (with their owner loaded)."""
+    if s.daily_at is None:
         return None
     zone = s.owner.zone
     at = times.next_daily(after, zone, s.daily_at, quiet_of(s.owner), s.paused_until)
