@@ -27,6 +27,10 @@ class TooManyNotes(Exception):
     """Three notes today already for this partnership."""
 
 
+class PartnershipGone(Exception):
+    """The partnership was ended (or is no longer this partner's) after it was read."""
+
+
 def _reschedule_partnership(partnership: Partnership) -> None:
     for kind in ALERT_KINDS:
         reschedule(partnership.owner_id, kind, partnership.pk)
@@ -161,8 +165,18 @@ def notes_sent_today(partnership: Partnership, partner: User) -> int:
 def do_send_note(partnership: Partnership, partner: User, text: str) -> PartnerNote:
     with transaction.atomic():
         # Locking the partnership row makes two quick taps count one after the
-        # other, so the daily limit holds (SQLite serialises writes anyway).
-        Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
+        # other, so the daily limit holds (SQLite serialises writes anyway). It
+        # is read again under the lock because the person may have ended it
+        # since the view read it: ending takes effect at once, notes included.
+        still = (
+            Partnership.objects.select_for_update()
+            .for_partner(partner)
+            .filter(pk=partnership.pk, owner=partnership.owner_id)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if still is None:
+            raise PartnershipGone
         if notes_sent_today(partnership, partner) >= NOTES_A_DAY:
             raise TooManyNotes
         note = PartnerNote.objects.create(

@@ -357,6 +357,8 @@ def partner_send_note(request: HttpRequest, pk: int) -> HttpResponse:
     person = sharing.person_name(partnership.owner)
     try:
         actions.do_send_note(partnership, _owner(request), form.cleaned_data["text"])
+    except actions.PartnershipGone:
+        raise Http404 from None
     except actions.TooManyNotes:
         messages.info(
             request,

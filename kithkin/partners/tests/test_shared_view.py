@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from kithkin.accounts.models import User
 from kithkin.partners import actions
-from kithkin.partners.models import PartnerLook, PartnerNote, ShareItem
+from kithkin.partners.models import PartnerLook, PartnerNote, Partnership, ShareItem
 from kithkin.partners.tests.factories import (
     NOW,
     PAGE_MARKERS,
@@ -266,3 +266,20 @@ def test_the_shared_view_is_constant_query(
     with django_assert_max_num_queries(len(small.captured_queries)):
         html = _page(bob_client, shared.pk)
     assert html.count("plan 3") == 7  # today at 20:00 and the six days after
+
+
+def test_a_note_written_as_the_person_ends_it_is_not_saved(
+    bob_client: Client, alice: User, bob: User
+) -> None:
+    shared = partnership(alice, bob)
+
+    def read_then_ended(request: object, pk: int) -> Partnership:
+        # The view has read the partnership; the person ends it before the note is saved.
+        stale = Partnership.objects.get(pk=pk)
+        actions.do_revoke(Partnership.objects.get(pk=pk))
+        return stale
+
+    with mock.patch("kithkin.partners.views._get_shared_for_user", read_then_ended):
+        r = bob_client.post(reverse("partner_send_note", args=[shared.pk]), {"text": "hi"})
+    assert r.status_code == 404
+    assert not PartnerNote.objects.exists()
