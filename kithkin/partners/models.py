@@ -75,6 +75,14 @@ class Partnership(models.Model):
     def shares_item(self, item: str) -> bool:
         return item in (self.shares or [])
 
+    @property
+    def reachable(self) -> bool:
+        """Whether Kithkin has a way to tell the partner anything: their account here,
+        or the email the person gave with the weekly email turned on (an address
+        alone was never agreed to be written to). The reminder worker uses the same
+        rule (nudges.schedule._reachable, nudges.worker.partner_targets)."""
+        return bool(self.partner_id and self.accepted_at) or bool(self.email and self.weekly_email)
+
 
 class PartnerInviteManager(models.Manager["PartnerInvite"]):
     def create_invite(self, partnership: Partnership, days: int = 7) -> tuple[PartnerInvite, str]:

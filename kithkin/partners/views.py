@@ -218,11 +218,10 @@ def partner_alerts(request: HttpRequest, pk: int) -> HttpResponse:
             },
             name=partnership.name,
         )
-    reachable = partnership.partner_id is not None or bool(partnership.email)
     return render(
         request,
         "partners/partner_alerts.html",
-        {"partnership": partnership, "form": form, "reachable": reachable},
+        {"partnership": partnership, "form": form, "reachable": partnership.reachable},
     )
 
 

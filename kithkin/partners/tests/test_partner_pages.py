@@ -256,6 +256,31 @@ def test_alerts_need_consent_and_record_it(alice_client: Client, alice: User, cl
 
 
 @pytest.mark.parametrize(
+    ("linked", "email", "weekly", "reachable"),
+    [
+        (False, "", False, False),
+        # An address without the weekly email: the worker doesn't write to it.
+        (False, "sam@example.org", False, False),
+        (False, "sam@example.org", True, True),
+        (True, "", False, True),
+    ],
+)
+def test_the_alerts_page_says_when_nobody_would_hear(
+    alice_client: Client,
+    alice: User,
+    bob: User,
+    linked: bool,
+    email: str,
+    weekly: bool,
+    reachable: bool,
+) -> None:
+    p = partnership(alice, bob if linked else None, email=email, weekly_email=weekly)
+    html = _main(alice_client, reverse("partner_alerts", args=[p.pk]))
+    assert ("Kithkin has no way to reach Sam yet" in html) is not reachable
+    assert p.reachable is reachable
+
+
+@pytest.mark.parametrize(
     ("field", "days", "ok"),
     [
         ("no_checkin", "1", False),
