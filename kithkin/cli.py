@@ -1,6 +1,7 @@
 """The `kithkin` command: Django's management commands with friendly start-up errors.
 
 kithkin serve [--host H] [--port N]
+kithkin worker [--once] [--interval SECONDS] [--batch N]   (sends reminders; run one or more)
 kithkin migrate | createuser | token | invite | demo | check ...
 """
 
