@@ -336,8 +336,11 @@ def _render_shared(
     summary = sharing.shared_summary(partnership, person_today)
     actions.record_look(partnership)
     sent = actions.notes_sent_today(partnership, _owner(request))
+    # Only the id and the summary: the partnership row also holds what the person
+    # calls the partner, their email and the alert settings, and `owner` is the
+    # person's whole account. None of that is the partner's to see.
     ctx = {
-        "partnership": partnership,
+        "shared_id": partnership.pk,
         "s": summary,
         "form": form,
         "presets": [str(p) for p in NOTE_PRESETS],

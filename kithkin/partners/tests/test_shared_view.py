@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import time, timedelta
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -283,3 +284,22 @@ def test_a_note_written_as_the_person_ends_it_is_not_saved(
         r = bob_client.post(reverse("partner_send_note", args=[shared.pk]), {"text": "hi"})
     assert r.status_code == 404
     assert not PartnerNote.objects.exists()
+
+
+def test_the_page_is_given_nothing_private_to_render(
+    bob_client: Client, alice: User, bob: User
+) -> None:
+    alice.email = "alice@example.org"
+    alice.save()
+    shared = partnership(
+        alice, bob, name="my worrier", email="bob@example.org", alert_low_mood_days=3
+    )
+    url = reverse("partner_send_note", args=[shared.pk])
+    for r in (bob_client.get(reverse("shared_view", args=[shared.pk])), bob_client.post(url)):
+        contexts: Any = r.context  # a ContextList: one Context per template rendered
+        values = [v for layer in contexts for v in layer.flatten().values()]
+        assert not any(isinstance(v, Partnership) for v in values)
+        assert not any(isinstance(v, User) and v.pk == alice.pk for v in values)
+        html = r.content.decode()
+        assert "my worrier" not in html and "alice@example.org" not in html
+        assert f'action="{url}"' in html
