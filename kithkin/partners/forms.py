@@ -21,7 +21,10 @@ class PartnerForm(forms.Form):
     name = forms.CharField(
         label=_("What you call them"),
         max_length=100,
-        help_text=_("Just for you, e.g. “Sam” or “my sister”."),
+        # Not "just for you": alerts and the weekly email greet the partner by it.
+        help_text=_(
+            "E.g. “Sam”. Any alert or weekly email Kithkin sends them starts “Hi” and this name."
+        ),
         error_messages={"required": _("A name, please, so you know who this is.")},
     )
     email = forms.EmailField(

@@ -114,6 +114,13 @@ def test_adding_a_partner_shares_nothing_by_default(alice_client: Client, alice:
         assert f'value="{item.value}"' in html
 
 
+def test_the_name_form_says_the_partner_is_greeted_by_it(alice_client: Client) -> None:
+    # alerts.alert_text and weekly_summary_text start "Hi <name>,": the name isn't private.
+    html = _main(alice_client, reverse("partner_new"))
+    assert "Any alert or weekly email Kithkin sends them starts “Hi” and this name." in html
+    assert "Just for you" not in html
+
+
 def test_a_weekly_email_needs_an_address(alice_client: Client, alice: User) -> None:
     r = alice_client.post(reverse("partner_new"), {"name": "Gran", "weekly_email": "on"})
     assert r.status_code == 200
