@@ -352,6 +352,24 @@ def test_revoking_stops_everything_at_once(alice_client: Client, alice: User, bo
         assert alice_client.post(reverse(name, args=[p.pk]), {}).status_code == 404
 
 
+def test_buttons_and_links_say_which_partner(alice_client: Client, alice: User) -> None:
+    # Someone moving from button to button with a screen reader hears only these.
+    p = partnership(alice, name="Robin")
+    html = _main(alice_client, reverse("partner", args=[p.pk]))
+    for words in (
+        ">Make a link for Robin</button>",
+        ">Save what Robin can see</button>",
+        ">Choose alerts for Robin</a>",
+        ">Stop sharing with Robin</a>",
+    ):
+        assert words in html, words
+    html = _main(alice_client, reverse("partner_alerts", args=[p.pk]))
+    assert ">Save alerts for Robin</button>" in html
+    html = _main(alice_client, reverse("partner_revoke", args=[p.pk]))
+    assert ">Stop sharing with Robin</button>" in html
+    assert ">Keep sharing with Robin</a>" in html
+
+
 # --- The look log ----------------------------------------------------------------------------
 
 

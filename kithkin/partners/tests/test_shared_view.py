@@ -192,6 +192,13 @@ def test_a_preset_sends_a_note_to_the_person_and_reschedules(
     reschedule.assert_called_once_with(alice.pk, "partner_note", note.pk)
 
 
+def test_the_send_button_says_who_it_goes_to(bob_client: Client, alice: User, bob: User) -> None:
+    alice.first_name = "Alice"
+    alice.save()
+    shared = partnership(alice, bob)
+    assert ">Send to Alice</button>" in _page(bob_client, shared.pk)
+
+
 def test_a_note_is_trimmed_and_at_most_280_characters(
     bob_client: Client, alice: User, bob: User
 ) -> None:
