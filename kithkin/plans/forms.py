@@ -59,7 +59,8 @@ def build_rule(data: dict[str, Any]) -> str:
         return f"FREQ=WEEKLY;INTERVAL={data['every']};BYDAY={_weekdays(data, first)}"
     if kind == MONTHLY_NTH:
         days = _weekdays(data, first).split(",")
-        return "FREQ=MONTHLY;BYDAY=" + ",".join(f"{data['nth']}{d}" for d in days)
+        nth = data.get("nth") or "1"
+        return "FREQ=MONTHLY;BYDAY=" + ",".join(f"{nth}{d}" for d in days)
     if kind == MONTHLY_DATE:
         return f"FREQ=MONTHLY;BYMONTHDAY={first.day}"
     if kind == CUSTOM:
@@ -127,7 +128,9 @@ class PlanForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Leave empty for the weekday of the first day."),
     )
-    nth = forms.ChoiceField(label=_("Which one in the month"), choices=NTH_CHOICES, initial="1")
+    nth = forms.ChoiceField(
+        label=_("Which one in the month"), choices=NTH_CHOICES, initial="1", required=False
+    )
     rrule = forms.CharField(
         label=_("Repeat rule"),
         max_length=500,
