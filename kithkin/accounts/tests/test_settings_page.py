@@ -154,3 +154,10 @@ def test_a_new_time_zone_moves_every_due_time(alice_client: Client, alice: User)
     )
     sam.refresh_from_db()
     assert sam.next_due_at == cadence.next_due(last, 30, ZoneInfo("Pacific/Auckland"))
+
+
+@pytest.mark.django_db
+def test_settings_lead_to_reminders_partners_and_the_calendar(alice_client: Client) -> None:
+    html = alice_client.get(reverse("settings")).content.decode()
+    for name in ("reminders", "partners", "plans_calendar"):
+        assert f'href="{reverse(name)}"' in html
