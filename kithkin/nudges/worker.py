@@ -79,6 +79,15 @@ class Outgoing:
 
 
 @dataclass
+class SendOutcome:
+    """How sending one Delivery went, channel by channel."""
+
+    done: list[str] = field(default_factory=list)
+    ok: list[Channel] = field(default_factory=list)
+    failed: list[tuple[Channel, str]] = field(default_factory=list)
+
+
+@dataclass
 class Result:
     failed: int = 0  # attempts of the worst failed delivery (0: none failed)
     gave_up: bool = False
@@ -202,25 +211,42 @@ class Worker:
     def handle(self, reminder: Reminder, batch: Batch) -> bool:
         """Claim, deliver and reschedule one reminder as read by `run_once`.
 
+        Two commits a reminder: the claim with the "sending" records (durable:
+        it is what stops a second send), then the outcome with the next time.
         The claim is conditional on the `next_at` that was read, so the row
         (slot, attempts) is still the one read when the claim succeeds.
         """
         if reminder.next_at is None:
             return False
-        until = self.claim(reminder.pk, reminder.next_at)
-        if until is None:
-            return False
-        now = timezone.now()
-        result = Result()
         try:
-            for out in self.outgoing(reminder, now, batch):
-                self.deliver(reminder, out, now, result, batch)
+            with transaction.atomic():
+                until = self.claim(reminder.pk, reminder.next_at)
+                if until is None:
+                    return False
+                now = timezone.now()
+                taken = [
+                    (out, row)
+                    for out in self.outgoing(reminder, now, batch)
+                    if (row := self.prepare(reminder, out, now, batch)) is not None
+                ]
         except Exception:
-            # A bug or a database hiccup: leave the claim to run out and be
-            # retried; a delivery left "sending" turns "uncertain", never twice.
+            # A bug or a database hiccup rolled the claim back: take it again on
+            # its own, so the reminder waits for the lease instead of spinning.
             log.exception("reminder %s (%s) stopped with an error", reminder.pk, reminder.kind)
+            self.claim(reminder.pk, reminder.next_at)
             return True
-        self.reschedule(reminder, until, result)
+        # Outside any transaction: a slow service holds no lock.
+        sent = [(row, self.send_all(reminder, out, row)) for out, row in taken]
+        try:
+            with transaction.atomic():
+                relaxed_commit()
+                result = Result()
+                for row, outcome in sent:
+                    self.finish(row, outcome, result)
+                self.reschedule(reminder, until, result)
+        except Exception:
+            # The claim runs out; the "sending" rows turn "uncertain", never twice.
+            log.exception("reminder %s (%s): outcome not saved", reminder.pk, reminder.kind)
         return True
 
     def reschedule(self, reminder: Reminder, until: datetime, result: Result) -> None:
@@ -388,65 +414,73 @@ class Worker:
 
     # --- Recording and sending ------------------------------------------------------
 
-    def deliver(
-        self, reminder: Reminder, out: Outgoing, now: datetime, result: Result, batch: Batch
-    ) -> None:
+    def prepare(
+        self, reminder: Reminder, out: Outgoing, now: datetime, batch: Batch
+    ) -> Delivery | None:
+        """Record a skip, or the Delivery this worker will send now (as "sending")."""
         key = {"owner_id": reminder.owner_id, "kind": reminder.kind, "slot": out.slot}
         if out.skip or out.message is None or not out.targets:
-            reason = out.skip or "nowhere to send"
-            record_skip(key, reason, now)
-            return
+            record_skip(key, out.skip or "nowhere to send", now)
+            return None
         row = self.take(key, now)
-        if row is None:
-            return
-        if reminder.kind in CAPPED:
+        if row is not None and reminder.kind in CAPPED:
             batch.went_out.setdefault(reminder.owner_id, []).append((now, out.slot))
+        return row
+
+    def send_all(self, reminder: Reminder, out: Outgoing, row: Delivery) -> SendOutcome:
+        """Send to every target that doesn't have it yet. No database writes here."""
         log.info("sending %s %s for %s", reminder.kind, out.slot, reminder.owner_id)
-        done = list(row.channels_done or [])
-        errors: list[str] = []
-        failing: list[Channel] = []
+        outcome = SendOutcome(done=list(row.channels_done or []))
+        message = out.message
+        if message is None:
+            return outcome
         for channel in out.targets:
-            if target_key(channel) in done:
+            if target_key(channel) in outcome.done:
                 continue
             try:
-                self.send(channel, out.message)
+                self.send(channel, message)
             except channels.SendError as e:
-                errors.append(e.message)
-                failing.append(channel)
-                channel_failed(channel, e.message)
+                outcome.failed.append((channel, e.message))
                 continue
             except Exception as e:  # a library bug is a failed send too
                 log.exception("sending to channel %s", channel.pk)
-                message = f"Something went wrong while sending ({type(e).__name__})."
-                errors.append(message)
-                failing.append(channel)
-                channel_failed(channel, message)
+                error = f"Something went wrong while sending ({type(e).__name__})."
+                outcome.failed.append((channel, error))
                 continue
-            done.append(target_key(channel))
+            outcome.done.append(target_key(channel))
+            outcome.ok.append(channel)
+        return outcome
+
+    def finish(self, row: Delivery, outcome: SendOutcome, result: Result) -> None:
+        """Save how a send went: the Delivery, the channels' health, and the retry count."""
+        for channel in outcome.ok:
             channel_ok(channel)
+        for channel, error in outcome.failed:
+            channel_failed(channel, error)
         sending = Delivery.objects.filter(pk=row.pk, status=DeliveryStatus.SENDING)
-        if not errors:
+        now = timezone.now()
+        if not outcome.failed:
             sending.update(
                 status=DeliveryStatus.SENT,
-                channels_done=done,
+                channels_done=outcome.done,
                 error="",
-                sent_at=timezone.now(),
-                updated_at=timezone.now(),
+                sent_at=now,
+                updated_at=now,
             )
             return
         sending.update(
             status=DeliveryStatus.FAILED,
-            channels_done=done,
-            error=errors[0][:300],
-            updated_at=timezone.now(),
+            channels_done=outcome.done,
+            error=outcome.failed[0][1][:300],
+            updated_at=now,
         )
         result.failed = max(result.failed, row.attempts)
         if row.attempts >= times.MAX_ATTEMPTS:
             result.gave_up = True
-            for channel in failing:
+            for channel, _ in outcome.failed:
                 if channel.pk:
                     Channel.objects.filter(pk=channel.pk, failing_since__isnull=True).update(
-                        failing_since=timezone.now()
+                        failing_since=now
                     )
 
     def take(self, key: dict[str, Any], now: datetime) -> Delivery | None:
@@ -488,6 +522,20 @@ def savepoint_if_needed() -> AbstractContextManager[Any]:
     skips the two extra round trips a savepoint costs on PostgreSQL.
     """
     return transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext()
+
+
+def relaxed_commit() -> None:
+    """On PostgreSQL, don't wait for the disk when this transaction commits.
+
+    Only for the outcome of a send: if a server crash lost it, the Delivery
+    would still say "sending", become "uncertain" and never be sent again, and
+    the reminder would be claimed again after its lease. It saves one disk
+    flush per reminder, which is most of a reminder's time on slow disks.
+    """
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def settings_of(owner: User) -> NudgeSettings | None:
