@@ -165,3 +165,13 @@ def test_it_needs_a_token(client: Client, alice: User, bob: User) -> None:
     shared = partnership(alice, bob, shares=ShareItem.values)
     assert client.get(f"{URL}/{shared.pk}").status_code == 401
     assert client.get(URL).status_code == 401
+
+
+def test_a_link_not_yet_accepted_reaches_nothing(client: Client, alice: User, bob: User) -> None:
+    # Linked to bob but without accepted_at: not his yet, in the list or by id.
+    pending = partnership(alice, None, shares=ShareItem.values)
+    pending.partner = bob
+    pending.save()
+    assert _get(client, URL, bob) == (200, [])
+    assert _get(client, f"{URL}/{pending.pk}", bob)[0] == 404
+    assert not PartnerLook.objects.exists()
