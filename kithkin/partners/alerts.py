@@ -102,9 +102,12 @@ def alert_text(partnership: Partnership, reason: str) -> str:
         names = {"partner": partnership.name, "person": sharing.person_name(partnership.owner)}
         if reason == NO_CHECKIN:
             days = partnership.alert_no_checkin_days or 0
+            # "In the last N days", not "for N days": the worker tells the partner
+            # again three days later if there is still no check-in, and by then
+            # "for N days" would no longer be true.
             what = ngettext(
-                "%(person)s hasn't checked in on Kithkin for a day.",
-                "%(person)s hasn't checked in on Kithkin for %(days)s days.",
+                "%(person)s hasn't checked in on Kithkin in the last day.",
+                "%(person)s hasn't checked in on Kithkin in the last %(days)s days.",
                 days,
             ) % {**names, "days": days}
             nudge = _(
