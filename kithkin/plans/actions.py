@@ -7,10 +7,11 @@ reminder in the same transaction.
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
@@ -223,6 +224,17 @@ def upcoming(user: User, days: int = UPCOMING_DAYS, now: datetime | None = None)
 # --- Writes ----------------------------------------------------------------------------
 
 
+@dataclass
+class _Schedule:
+    """A plan's stored schedule fields, for Series.of()."""
+
+    rrule: str
+    start_date: date
+    start_time: time
+    timezone: str
+    exdates: list[str]
+
+
 def _reschedule(plan: Plan, guest_ids: Iterable[int] = ()) -> None:
     hooks.reschedule(plan.owner_id, "plan", plan.pk)
     for guest_id in guest_ids:
@@ -233,6 +245,58 @@ def _guest_ids(plan: Plan) -> list[int]:
     return list(PlanGuest.objects.filter(plan=plan).values_list("owner_id", flat=True))
 
 
+def _on_days(series: Series, days: set[date]) -> dict[date, datetime]:
+    """The series' occurrence on each of `days` (local dates), leaving exceptions in."""
+    if not days:
+        return {}
+    plain = dataclasses.replace(series, exdates=frozenset())
+    lo = datetime.combine(min(days), time(0), tzinfo=series.zone)
+    hi = datetime.combine(max(days) + timedelta(days=1), time(0), tzinfo=series.zone)
+    span = (max(days) - min(days)).days + 2
+    return {at.date(): at for at in plain.between(lo, hi, limit=span) if at.date() in days}
+
+
+def _follow_moved_times(plan: Plan, before: Series, after: Series) -> None:
+    """Keep answers, "it happened" and one-off cancellations with their occurrence
+    when an edit moves the plan's time or time zone.
+
+    They are keyed by start, so without this an edit from 18:00 to 19:00 would
+    drop every answer out of sight, bring back a cancelled Sunday and offer to log
+    last Sunday a second time. A series has at most one occurrence a local day
+    (rules here have no BYHOUR), so each follows the new occurrence on its own
+    local day; one whose day has none any more stays as it is, out of sight
+    (a contact logged from it stays in the history).
+
+    1. Move the exceptions (plan.exdates; the caller saves the plan).
+    2. Move every person's answer rows: delete and recreate with the same ids, as
+       rows can swap starts and the unique constraint is checked row by row.
+    """
+    old_days = {local.date() for local in before.exdates}
+    moved = _on_days(after, old_days)
+    keys = set()
+    for local in before.exdates:
+        at = moved.get(local.date())
+        new_local = after.local_start(at) if at is not None else None
+        keys.add(recurrence.exdate_key(new_local or local))
+    plan.exdates = sorted(keys)
+
+    rows = list(Occurrence.objects.select_for_update().filter(plan=plan).order_by("pk"))
+    targets = _on_days(after, {r.starts_at.astimezone(before.zone).date() for r in rows})
+    taken = {(r.owner_id, r.starts_at) for r in rows}
+    changed: list[Occurrence] = []
+    for row in rows:
+        at = targets.get(row.starts_at.astimezone(before.zone).date())
+        if at is None or at == row.starts_at or (row.owner_id, at) in taken:
+            continue  # nothing to follow, already there, or another answer is there
+        taken.discard((row.owner_id, row.starts_at))
+        taken.add((row.owner_id, at))
+        row.starts_at = at
+        changed.append(row)
+    if changed:
+        Occurrence.objects.filter(pk__in=[r.pk for r in changed]).delete()
+        Occurrence.objects.bulk_create(changed)
+
+
 @transaction.atomic
 def do_save_plan(plan: Plan, people: Sequence[Person] | None = None) -> Plan:
     """Create or update a plan and who takes part (None keeps the people as they are).
@@ -240,9 +304,10 @@ def do_save_plan(plan: Plan, people: Sequence[Person] | None = None) -> Plan:
     1. Check the time zone and the rule against the local start; tidy the rule.
     2. Move the first day to the rule's first match (RFC 5545 wants DTSTART in
        the set; the set itself doesn't change).
-    3. Bump `sequence` on every edit, so calendar apps replace their copy.
-    4. Set the people, only from the owner's circle.
-    5. Reschedule the reminder (the owner's and any guests').
+    3. When an edit moves the time or zone, answers and cancellations follow.
+    4. Bump `sequence` on every edit, so calendar apps replace their copy.
+    5. Set the people, only from the owner's circle.
+    6. Reschedule the reminder (the owner's and any guests').
 
     Raises RecurrenceError, with a message for people, and writes nothing.
     """
@@ -254,6 +319,14 @@ def do_save_plan(plan: Plan, people: Sequence[Person] | None = None) -> Plan:
     plan.start_date, plan.start_time = first.date(), first.time()
     if people is not None and any(p.owner_id != plan.owner_id for p in people):
         raise PermissionError("people must belong to the plan's owner")
+    stored = None
+    if plan.pk is not None:
+        fields = ("rrule", "start_date", "start_time", "timezone", "exdates")
+        stored = Plan.objects.select_for_update().filter(pk=plan.pk).values(*fields).first()
+    if stored is not None:
+        before, after = Series.of(_Schedule(**stored)), Series.of(plan)
+        if (before.rule, before.start, before.zone) != (after.rule, after.start, after.zone):
+            _follow_moved_times(plan, before, after)
     if plan.pk is not None:
         plan.sequence += 1
     plan.save()

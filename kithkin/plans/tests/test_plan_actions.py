@@ -229,3 +229,62 @@ def test_the_owner_sees_each_guests_answer(alice: User, bob: User) -> None:
     with time_machine.travel(NOW, tick=False):
         found = actions.upcoming(alice, days=7)
     assert [o.guests for o in found] == [[("Robert", "going")]]
+
+
+# --- Edits that move the time ----------------------------------------------------------
+
+
+def _answers(plan: Plan) -> list[tuple[str, str, str, bool]]:
+    return [
+        (o.owner.username, actions.occurrence_key(o.starts_at), o.rsvp, o.done_at is not None)
+        for o in Occurrence.objects.filter(plan=plan).select_related("owner").order_by("pk")
+    ]
+
+
+def test_answers_done_and_cancelled_times_follow_a_new_time_of_day(alice: User, bob: User) -> None:
+    plan = _plan(alice)
+    actions.do_join(bob, plan)
+    with time_machine.travel(NOW, tick=False):
+        actions.do_mark_done(alice, plan, _at(SUNDAY))
+        actions.do_rsvp(alice, plan, _at("2026-03-15T18:00:00Z"), "going")
+        actions.do_rsvp(bob, plan, _at("2026-03-15T18:00:00Z"), "maybe")
+        actions.do_cancel_occurrence(plan, _at("2026-03-22T18:00:00Z"))
+        plan.start_time = time(19, 0)
+        actions.do_save_plan(plan)
+        assert _answers(plan) == [
+            ("alice", "2026-03-08T19:00:00Z", "", True),
+            ("alice", "2026-03-15T19:00:00Z", "going", False),
+            ("bob", "2026-03-15T19:00:00Z", "maybe", False),
+        ]
+        assert plan.exdates == ["2026-03-22T19:00"]
+        # Last Sunday still shows as done, so it can't be logged twice.
+        recent = actions.recent_occurrences(alice, plan, True)
+        assert [(o.key, o.done) for o in recent] == [
+            ("2026-03-08T19:00:00Z", True),
+            ("2026-03-01T19:00:00Z", False),
+        ]
+        ahead = actions.next_occurrences(alice, plan, True, count=2)
+        assert [(o.key, o.rsvp) for o in ahead] == [
+            ("2026-03-15T19:00:00Z", "going"),
+            ("2026-03-29T18:00:00Z", ""),  # 19:00 BST from 29 March; the 22nd stays off
+        ]
+    assert Interaction.objects.filter(owner=alice).count() == 1
+
+
+def test_answers_follow_a_new_time_zone_on_the_same_local_day(alice: User) -> None:
+    plan = _plan(alice)
+    actions.do_rsvp(alice, plan, _at("2026-03-15T18:00:00Z"), "skip")
+    plan.timezone = "America/New_York"
+    actions.do_save_plan(plan)
+    # Sunday 15 March, 18:00 EDT (clocks went forward on the 8th in New York).
+    assert _answers(plan) == [("alice", "2026-03-15T22:00:00Z", "skip", False)]
+
+
+def test_answers_stay_put_when_their_day_is_no_longer_in_the_plan(alice: User) -> None:
+    plan = _plan(alice)
+    with time_machine.travel(NOW, tick=False):
+        actions.do_mark_done(alice, plan, _at(SUNDAY))
+    plan.rrule, plan.start_date = "FREQ=WEEKLY;BYDAY=MO", date(2026, 3, 2)
+    actions.do_save_plan(plan)
+    assert _answers(plan) == [("alice", SUNDAY, "", True)]
+    assert Interaction.objects.filter(owner=alice, deleted_at__isnull=True).count() == 1
