@@ -297,6 +297,17 @@ def test_rsvp_with_htmx_returns_just_that_occurrence(alice_client: Client, alice
     assert r.status_code == 200 and not Occurrence.objects.exists()
 
 
+def test_each_answer_button_names_its_plan_and_time(alice_client: Client, alice: User) -> None:
+    _plan(alice, title="Call <Mum>")
+    with time_machine.travel(NOW, tick=False):
+        page = _text(alice_client.get("/plans/"))
+    # Spoken as "Skip this time Call <Mum>, Sunday 8 March, 18:00", not just "Skip this time".
+    hidden = '<span class="visually-hidden"> Call &lt;Mum&gt;, Sunday 8 March, 18:00</span>'
+    for label in ("Going", "Maybe", "Skip this time"):
+        assert f"{label}{hidden}</button>" in page
+    assert f"Skip this time{hidden.replace('8 March', '15 March')}</button>" in page
+
+
 @pytest.mark.parametrize(
     "data",
     [
