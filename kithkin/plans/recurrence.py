@@ -11,6 +11,7 @@ No ORM here: `Series.of()` reads any object with the schedule fields.
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,6 +30,15 @@ PARTS = {
 MAX_INTERVAL = 99
 MAX_COUNT = 5000
 EXDATE_FORMAT = "%Y-%m-%dT%H:%M"
+# RFC 5545 ranges for the numeric parts: (largest, whether negative values count back).
+NUMBERS = {
+    "BYMONTH": (12, False),
+    "BYMONTHDAY": (31, True),
+    "BYYEARDAY": (366, True),
+    "BYWEEKNO": (53, True),
+    "BYSETPOS": (366, True),
+}
+DAY_ITEM = re.compile(r"([+-]?)(\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)")
 
 
 class RecurrenceError(ValueError):
@@ -83,6 +93,7 @@ def _split(value: str) -> dict[str, str]:
         raise RecurrenceError("“The first Monday” and similar go with monthly or yearly rules.")
     if parts["FREQ"] in ("DAILY", "WEEKLY") and "BYSETPOS" in parts:
         raise RecurrenceError("Kithkin takes BYSETPOS with monthly and yearly rules only.")
+    _check_numbers(parts)
     for key, top in (("INTERVAL", MAX_INTERVAL), ("COUNT", MAX_COUNT)):
         if key in parts:
             if not parts[key].isdigit() or not 1 <= int(parts[key]) <= top:
@@ -91,18 +102,44 @@ def _split(value: str) -> dict[str, str]:
     return parts
 
 
+def _check_numbers(parts: dict[str, str]) -> None:
+    """Each BY… list within RFC 5545's ranges: dateutil reads 0 or "+60MO" as
+    something else, or fails deep inside while expanding."""
+    for key, (top, signed) in NUMBERS.items():
+        for item in parts.get(key, "").split(",") if key in parts else []:
+            text = item.lstrip("+-") if signed else item
+            if not text.isdigit() or not 1 <= int(text) <= top or len(text) > 3:
+                words = f"from 1 to {top}" + (f" (or -{top} to -1)" if signed else "")
+                raise RecurrenceError(f"{key} takes whole numbers {words}.")
+    # In a monthly rule "1FR" is the first Friday of the month; in a yearly one, of the year.
+    top = 5 if parts["FREQ"] == "MONTHLY" else 53
+    for item in parts.get("BYDAY", "").split(",") if "BYDAY" in parts else []:
+        found = DAY_ITEM.fullmatch(item)
+        if found is None or (found[1] and not found[2]):
+            raise RecurrenceError(f"“{item[:12]}” isn't a weekday such as MO, SU or 1FR.")
+        if found[2] and not 1 <= int(found[2]) <= top:
+            raise RecurrenceError(
+                f"The number before a weekday goes from 1 to {top} (or -{top} to -1)."
+            )
+
+
 def _parse_until(value: str, zone: zoneinfo.ZoneInfo, start_time: time) -> datetime:
     """UNTIL as a UTC instant. A date, or a local time, is read in the plan's zone."""
     try:
         if len(value) == 8:
             local = datetime.combine(datetime.strptime(value, "%Y%m%d").date(), start_time)
-            return local.replace(tzinfo=zone).astimezone(UTC)
-        if value.endswith("Z"):
-            return datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-        local = datetime.strptime(value, "%Y%m%dT%H%M%S")
-        return local.replace(tzinfo=zone).astimezone(UTC)
+            until = local.replace(tzinfo=zone).astimezone(UTC)
+        elif value.endswith("Z"):
+            until = datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        else:
+            local = datetime.strptime(value, "%Y%m%dT%H%M%S")
+            until = local.replace(tzinfo=zone).astimezone(UTC)
     except (ValueError, OverflowError) as e:
         raise RecurrenceError("UNTIL must be a day (20270131) or a time (20270131T180000Z).") from e
+    # strftime writes year 1 as "1", which wouldn't read back; no plan ends before 1900.
+    if until.year < 1900:
+        raise RecurrenceError("That repeat rule never happens. Could you check the days?")
+    return until
 
 
 def _join(parts: dict[str, str]) -> str:
@@ -160,7 +197,11 @@ def normalize_rule(value: str | None, start: datetime, zone_name: str) -> str:
     # dateutil keeps the parsed parts only as private attributes.
     existing = getattr(built, "_until", None)
     probe = built.replace(until=horizon if existing is None else min(horizon, existing), count=None)
-    if next(iter(probe), None) is None:
+    try:
+        first = next(iter(probe), None)
+    except (ValueError, TypeError, OverflowError, IndexError) as e:
+        raise RecurrenceError(f"The repeat rule can't be read: {str(e)[:120]}.") from e
+    if first is None:
         raise RecurrenceError("That repeat rule never happens. Could you check the days?")
     return _join(parts)
 

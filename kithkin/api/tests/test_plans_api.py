@@ -178,10 +178,12 @@ def test_read_only_tokens_can_read_but_not_write(client: Client, alice: User) ->
     ("change", "field", "words"),
     [
         ({"rrule": "FREQ=HOURLY"}, "rrule", "DAILY, WEEKLY, MONTHLY or YEARLY"),
-        ({"rrule": "FREQ=WEEKLY;BYDAY=XX"}, "rrule", "can't be read"),
+        ({"rrule": "FREQ=WEEKLY;BYDAY=XX"}, "rrule", "isn't a weekday such as MO"),
         ({"rrule": "FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=30"}, "rrule", "never happens"),
         ({"rrule": "FREQ=WEEKLY;COUNT=2;UNTIL=20270101"}, "rrule", "not both"),
         ({"rrule": "FREQ=WEEKLY;FOO=1"}, "rrule", "doesn't understand"),
+        ({"rrule": "FREQ=MONTHLY;BYDAY=+60MO"}, "rrule", "goes from 1 to 5"),
+        ({"rrule": "FREQ=WEEKLY;COUNT=0"}, "rrule", "COUNT must be a whole number from 1"),
         ({"timezone": "Mars/Olympus"}, "timezone", "isn't a time zone name"),
         ({"timezone": ""}, "timezone", "isn't a time zone name"),
         ({"start": "2026-03-18T18:00:00+01:00"}, "start", "without an offset"),

@@ -176,6 +176,33 @@ def test_bad_input_gets_a_message_that_says_what_to_change(
     assert words in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("rule", "words"),
+    [
+        ("FREQ=MONTHLY;BYDAY=+60MO", "goes from 1 to 5"),  # dateutil: IndexError
+        ("FREQ=YEARLY;BYDAY=54MO", "goes from 1 to 53"),
+        ("FREQ=MONTHLY;BYDAY=0FR", "goes from 1 to 5"),
+        ("FREQ=MONTHLY;BYDAY=-FR", "isn't a weekday"),
+        ("FREQ=MONTHLY;BYMONTHDAY=0", "BYMONTHDAY takes whole numbers from 1 to 31"),  # was daily
+        ("FREQ=MONTHLY;BYMONTHDAY=32", "BYMONTHDAY takes whole numbers from 1 to 31"),
+        ("FREQ=YEARLY;BYMONTH=-1", "BYMONTH takes whole numbers from 1 to 12."),
+        ("FREQ=MONTHLY;BYSETPOS=1.5;BYDAY=MO", "BYSETPOS takes whole numbers"),
+        ("FREQ=YEARLY;BYWEEKNO=60", "BYWEEKNO takes whole numbers from 1 to 53"),
+        ("FREQ=WEEKLY;UNTIL=00010101", "never happens"),  # year 1 wouldn't read back
+    ],
+)
+def test_numbers_outside_rfc_5545_ranges_are_refused_with_words(rule: str, words: str) -> None:
+    with pytest.raises(RecurrenceError) as caught:
+        recurrence.normalize_rule(rule, datetime(2026, 3, 1, 18, 0), "Europe/London")
+    assert words in str(caught.value)
+
+
+def test_negative_numbers_count_back_from_the_end() -> None:
+    rule = "FREQ=MONTHLY;BYMONTHDAY=-1,+15;BYSETPOS=-1"
+    tidy = recurrence.normalize_rule(rule, datetime(2026, 3, 1, 18, 0), "Europe/London")
+    assert tidy == "FREQ=MONTHLY;BYMONTHDAY=-1,+15;BYSETPOS=-1"
+
+
 def test_a_one_off_is_one_occurrence() -> None:
     series = Series(rule="", start=datetime(2026, 3, 18, 18, 0), zone=LONDON)
     assert series.between(*A_YEAR) == [datetime(2026, 3, 18, 18, 0, tzinfo=LONDON)]
