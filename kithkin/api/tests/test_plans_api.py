@@ -186,6 +186,8 @@ def test_read_only_tokens_can_read_but_not_write(client: Client, alice: User) ->
         ({"rrule": "FREQ=WEEKLY;COUNT=0"}, "rrule", "COUNT must be a whole number from 1"),
         ({"timezone": "Mars/Olympus"}, "timezone", "isn't a time zone name"),
         ({"timezone": ""}, "timezone", "isn't a time zone name"),
+        ({"timezone": "localtime"}, "timezone", "isn't a time zone name"),
+        ({"timezone": "Europe/../etc"}, "timezone", "isn't a time zone name"),
         ({"start": "2026-03-18T18:00:00+01:00"}, "start", "without an offset"),
         ({"start": "2026-03-18"}, "start", "without an offset"),
         ({"start": "2026-02-30T18:00"}, "start", "doesn't exist"),

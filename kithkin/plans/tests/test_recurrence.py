@@ -166,6 +166,10 @@ def test_an_impossible_rule_is_refused_quickly(rule: str) -> None:
         ("FREQ=WEEKLY\nFREQ=DAILY", "Europe/London", "one line"),
         ("FREQ=WEEKLY", "Mars/Olympus", "isn't a time zone name"),
         ("FREQ=WEEKLY", " Europe/London", "isn't a time zone name"),
+        ("FREQ=WEEKLY", "localtime", "isn't a time zone name"),
+        ("FREQ=WEEKLY", "Factory", "isn't a time zone name"),
+        ("FREQ=WEEKLY", "posixrules", "isn't a time zone name"),
+        ("FREQ=WEEKLY", "Europe/../etc", "isn't a time zone name"),
     ],
 )
 def test_bad_input_gets_a_message_that_says_what_to_change(
