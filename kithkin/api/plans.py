@@ -82,6 +82,9 @@ def _zone(value: str) -> str:
 
 def _day(value: object) -> object:
     if isinstance(value, str) and ISO_DAY.fullmatch(value):
+        # The same years as a start: the window's edges must stay datetimes in any zone.
+        if not 1900 <= int(value[:4]) <= 2200:
+            raise ValueError("The year should be between 1900 and 2200.")
         return value
     raise ValueError("Write the date as YYYY-MM-DD, e.g. 2026-03-14.")
 

@@ -48,9 +48,11 @@ def occurrence_key(at: datetime) -> str:
 
 def parse_key(text: str) -> datetime | None:
     try:
-        return datetime.strptime(text, KEY_FORMAT).replace(tzinfo=UTC)
+        at = datetime.strptime(text, KEY_FORMAT).replace(tzinfo=UTC)
     except (ValueError, TypeError):
         return None
+    # Expanding looks a day either side, which year 1 or 9999 can't give.
+    return at if datetime.min.year < at.year < datetime.max.year else None
 
 
 def series_of(plan: Plan) -> Series:
@@ -61,6 +63,9 @@ def occurrence_at(plan: Plan, at: datetime) -> datetime | None:
     """`at` as an occurrence of the plan (aware, in the plan's zone), or None when the
     plan has no occurrence starting then (or it was cancelled, or the plan ended)."""
     if plan.ended_at is not None and at >= plan.ended_at:
+        return None
+    # Expanding looks a day either side, which year 1 or 9999 can't give.
+    if not datetime.min.year < at.year < datetime.max.year:
         return None
     found = series_of(plan).between(at, at + timedelta(seconds=1), limit=1)
     return found[0] if found and found[0] == at else None

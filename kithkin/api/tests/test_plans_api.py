@@ -324,6 +324,8 @@ def test_occurrences_default_to_four_weeks_from_today(client: Client, charlie: U
         "from=2026-01-01&to=2027-01-02",
         "from=20260101",
         "to=tomorrow",
+        "from=0001-01-01&to=0001-12-31",  # was a server error (OverflowError)
+        "from=9999-12-01&to=9999-12-31",
     ],
 )
 def test_a_bad_window_is_a_422(client: Client, alice: User, query: str) -> None:
@@ -355,6 +357,8 @@ def test_rsvp_answers_one_occurrence_and_null_clears_it(client: Client, alice: U
         "2026-03-29T18:00:00Z",  # 19:00 in London that day
         "2026-03-30T17:00:00Z",  # a Monday
         "2026-02-22T18:00:00Z",  # before the first
+        "0001-01-01T00:00:00Z",  # was a server error (OverflowError)
+        "9999-12-31T23:59:59+14:00",
     ],
 )
 def test_rsvp_for_a_time_that_isnt_an_occurrence_is_a_404(

@@ -314,6 +314,8 @@ def test_each_answer_button_names_its_plan_and_time(alice_client: Client, alice:
         {"start": "2026-03-09T18:00:00Z", "rsvp": "going"},  # a Monday
         {"start": "nonsense", "rsvp": "going"},
         {"rsvp": "going"},
+        {"start": "0001-01-01T00:00:00Z", "rsvp": "going"},  # was a server error
+        {"start": "9999-12-31T23:59:59Z", "rsvp": "going"},
     ],
 )
 def test_rsvp_for_a_time_that_isnt_an_occurrence_is_a_404(
@@ -322,6 +324,8 @@ def test_rsvp_for_a_time_that_isnt_an_occurrence_is_a_404(
     plan = _plan(alice)
     assert alice_client.post(f"/plans/{plan.pk}/rsvp/", data).status_code == 404
     assert not Occurrence.objects.exists()
+    restore = {"start": data.get("start", ""), "restore": "1"}
+    assert alice_client.post(f"/plans/{plan.pk}/cancel-one/", restore).status_code == 404
 
 
 def test_an_unknown_answer_changes_nothing(alice_client: Client, alice: User) -> None:
