@@ -70,9 +70,15 @@ def do_delete_account(user: User) -> None:
 @transaction.atomic
 def do_update_profile(form: ModelForm[User]) -> User:
     """Save profile settings; a new time zone moves every "next due" time with it."""
-    user = form.save()
-    if "timezone" in form.changed_data:
-        from kithkin.circle.actions import refresh_everyone
+    with transaction.atomic():
+        user = form.save()
+        if "timezone" in form.changed_data:
+            from kithkin.circle.actions import refresh_everyone
 
-        refresh_everyone(user)
+            refresh_everyone(user)
+        if {"timezone", "quiet_start", "quiet_end", "quiet_days"} & set(form.changed_data):
+            # The daily step keeps to the person's clock and quiet time.
+            from kithkin.nudges.hooks import reschedule
+
+            reschedule(user.pk, "daily")
     return user

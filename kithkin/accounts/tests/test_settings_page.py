@@ -161,3 +161,28 @@ def test_settings_lead_to_reminders_partners_and_the_calendar(alice_client: Clie
     html = alice_client.get(reverse("settings")).content.decode()
     for name in ("reminders", "partners", "plans_calendar"):
         assert f'href="{reverse(name)}"' in html
+
+
+@pytest.mark.django_db
+def test_a_new_time_zone_moves_the_daily_reminder_with_it(
+    alice_client: Client, alice: User
+) -> None:
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from kithkin.nudges.hooks import reschedule
+    from kithkin.nudges.models import NudgeSettings, Reminder
+
+    with time_machine.travel(datetime(2026, 11, 22, 6, 0, tzinfo=ZoneInfo("UTC")), tick=False):
+        NudgeSettings.objects.create(owner=alice, daily_at=time(9, 0))
+        reschedule(alice.pk, "daily")
+        before = Reminder.objects.get(owner=alice, kind="daily").next_at
+        assert before == datetime(2026, 11, 22, 9, 0, tzinfo=ZoneInfo("Europe/London"))
+        alice_client.post(
+            reverse("settings"),
+            {"email": "", "timezone": "America/New_York", "locale": "en", "country": "GB"},
+        )
+        after = Reminder.objects.get(owner=alice, kind="daily").next_at
+    assert after == datetime(2026, 11, 22, 9, 0, tzinfo=ZoneInfo("America/New_York"))
