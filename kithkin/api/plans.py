@@ -29,7 +29,7 @@ from pydantic import (
     StringConstraints,
     field_validator,
 )
-from pydantic.json_schema import SkipJsonSchema
+from pydantic.json_schema import SkipJsonSchema, WithJsonSchema
 
 from kithkin.accounts.models import User
 from kithkin.api.schemas import ErrorOut, ObjectId, Pages, PersonIds
@@ -107,14 +107,15 @@ RuleText = Annotated[
         examples=["FREQ=WEEKLY;BYDAY=SU", "FREQ=MONTHLY;BYDAY=1FR"],
     ),
 ]
-LocalStart = Annotated[
-    datetime,
-    BeforeValidator(_local_start),
-    Field(
-        description="The first local date and time, without an offset (YYYY-MM-DDTHH:MM).",
-        examples=["2026-03-18T18:00"],
-    ),
-]
+# JSON Schema's "date-time" requires an offset, which a local start never has.
+LOCAL_START_SCHEMA = {
+    "type": "string",
+    "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:00)?$",
+    "description": "The first local date and time, without an offset (YYYY-MM-DDTHH:MM); "
+    "the zone is `timezone`.",
+    "examples": ["2026-03-18T18:00"],
+}
+LocalStart = Annotated[datetime, BeforeValidator(_local_start), WithJsonSchema(LOCAL_START_SCHEMA)]
 ZoneName = Annotated[
     str,
     StringConstraints(max_length=64),
@@ -136,7 +137,7 @@ class PlanOut(Schema):
     id: int
     title: str
     rrule: str | None = Field(description="RFC 5545 RRULE value; null for a one-off.")
-    start: datetime = Field(description="The first local start, without an offset.")
+    start: Annotated[datetime, WithJsonSchema(LOCAL_START_SCHEMA)]
     timezone: str
     duration_minutes: int
     energy: EnergyName

@@ -400,3 +400,35 @@ def test_a_cancelled_occurrence_is_not_listed_or_answerable(client: Client, alic
     assert [o["start"][:10] for o in listed.json()] == ["2026-03-15", "2026-03-29"]
     body = {"start": "2026-03-22T18:00:00Z", "rsvp": "going"}
     assert _send(client, "post", f"{URL}/{plan.pk}/rsvp", auth, body).status_code == 404
+
+
+# --- Schema ----------------------------------------------------------------------------
+
+
+def test_the_openapi_schema_describes_the_plan_endpoints(client: Client) -> None:
+    schema = client.get("/api/v1/openapi.json").json()
+    paths = schema["paths"]
+    codes = {
+        (method, path): sorted(paths[path][method]["responses"])
+        for path in (URL, f"{URL}/{{id}}", f"{URL}/{{id}}/occurrences", f"{URL}/{{id}}/rsvp")
+        for method in paths[path]
+    }
+    assert codes == {
+        ("get", URL): ["200", "401", "422"],
+        ("post", URL): ["201", "400", "401", "403", "422"],
+        ("get", f"{URL}/{{id}}"): ["200", "401", "404", "422"],
+        ("patch", f"{URL}/{{id}}"): ["200", "400", "401", "403", "404", "422"],
+        ("delete", f"{URL}/{{id}}"): ["204", "401", "403", "404", "422"],
+        ("get", f"{URL}/{{id}}/occurrences"): ["200", "401", "404", "422"],
+        ("post", f"{URL}/{{id}}/rsvp"): ["200", "400", "401", "403", "404", "422"],
+    }
+    parts = schema["components"]["schemas"]
+    # A local start has no offset, so it isn't a JSON Schema "date-time".
+    for name in ("PlanIn", "PlanPatch", "PlanOut"):
+        start = parts[name]["properties"]["start"]
+        assert start["type"] == "string" and "format" not in start, name
+    assert parts["PlanOut"]["properties"]["rrule"]["anyOf"] == [
+        {"type": "string"},
+        {"type": "null"},
+    ]
+    assert parts["OccurrenceOut"]["properties"]["start"]["format"] == "date-time"
