@@ -514,6 +514,16 @@ def do_leave(user: User, plan: Plan) -> None:
     hooks.reschedule(user.pk, "plan", plan.pk)
 
 
+@transaction.atomic
+def do_remove_guest(guest: PlanGuest) -> None:
+    """The owner takes someone off their plan; the guest's answers for it go too (their
+    own log stays), as when they leave. The join link, if shared, still works."""
+    plan_id, guest_id = guest.plan_id, guest.owner_id
+    guest.delete()
+    Occurrence.objects.filter(owner_id=guest_id, plan_id=plan_id).delete()
+    hooks.reschedule(guest_id, "plan", plan_id)
+
+
 def next_occurrences(
     viewer: User, plan: Plan, mine: bool, count: int = 6, now: datetime | None = None
 ) -> list[Upcoming]:

@@ -14,6 +14,11 @@ urlpatterns = [
     path("plans/<id:pk>/cancel-one/", views.plan_cancel_one, name="plan_cancel_one"),
     path("plans/<id:pk>/share/", views.plan_share_link, name="plan_share_link"),
     path("plans/<id:pk>/leave/", views.plan_leave, name="plan_leave"),
+    path(
+        "plans/<id:pk>/guests/<id:guest_pk>/remove/",
+        views.plan_remove_guest,
+        name="plan_remove_guest",
+    ),
     path("plans/join/<str:token>/", views.plan_join, name="plan_join"),
     path("", include("kithkin.plans.feed_urls")),
     path("", include("kithkin.plans.community_urls")),

@@ -314,3 +314,21 @@ def plan_leave(request: HttpRequest, pk: int) -> HttpResponse:
     actions.do_leave(_owner(request), shown)
     messages.success(request, _("You've left the plan."))
     return redirect("plans")
+
+
+@onboarded_required
+@require_POST
+def plan_remove_guest(request: HttpRequest, pk: int, guest_pk: int) -> HttpResponse:
+    shown = _get_plan_for_user(request, pk)
+    guest = get_object_or_404(PlanGuest.objects.select_related("owner"), pk=guest_pk, plan=shown)
+    actions.do_remove_guest(guest)
+    name = actions.guest_name(guest.owner)
+    if shown.guest_token:
+        messages.success(
+            request,
+            _("%(name)s is off the plan. The join link still works; stop sharing to close it.")
+            % {"name": name},
+        )
+    else:
+        messages.success(request, _("%(name)s is off the plan.") % {"name": name})
+    return redirect("plan", shown.pk)

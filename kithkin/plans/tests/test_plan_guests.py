@@ -151,6 +151,30 @@ def test_leaving_removes_the_guest_and_their_answers(
     assert bob_client.get(f"/plans/{plan.pk}/").status_code == 404
 
 
+def test_the_owner_can_take_a_guest_off_the_plan(
+    alice_client: Client, alice: User, bob: User, bob_client: Client, charlie: User
+) -> None:
+    plan = _plan(alice)
+    bobs = actions.do_join(bob, plan)
+    charlies = actions.do_join(charlie, plan)
+    actions.do_rsvp(bob, plan, actions.parse_key(SUNDAY), "maybe")  # type: ignore[arg-type]
+    actions.do_rsvp(alice, plan, actions.parse_key(SUNDAY), "going")  # type: ignore[arg-type]
+    page = alice_client.get(f"/plans/{plan.pk}/").content.decode()
+    assert f'action="/plans/{plan.pk}/guests/{bobs.pk}/remove/"' in page
+    r = alice_client.post(f"/plans/{plan.pk}/guests/{bobs.pk}/remove/")
+    assert r.status_code == 302
+    assert list(PlanGuest.objects.values_list("owner_id", flat=True)) == [charlie.pk]
+    assert list(Occurrence.objects.values_list("owner_id", flat=True)) == [alice.pk]
+    assert bob_client.get(f"/plans/{plan.pk}/").status_code == 404
+    # A guest can't take anyone off, not even themself this way; a row of another
+    # plan is a 404 too.
+    actions.do_join(bob, plan)
+    assert bob_client.post(f"/plans/{plan.pk}/guests/{charlies.pk}/remove/").status_code == 404
+    other = _plan(alice, title="Another")
+    assert alice_client.post(f"/plans/{other.pk}/guests/{charlies.pk}/remove/").status_code == 404
+    assert PlanGuest.objects.count() == 2
+
+
 def test_stop_sharing_closes_the_link_but_keeps_who_joined(
     alice_client: Client, alice: User, bob: User, bob_client: Client, charlie_client: Client
 ) -> None:
