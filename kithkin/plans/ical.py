@@ -148,11 +148,13 @@ def _plan_entry(
         series = capped
     lines = [_energy_words(plan.energy)]
     if guest:
+        # The owner's note and circle stay theirs: the plan's page shows neither to guests.
         lines.append(_("A plan you joined."))
-    elif names:
-        lines.append(_("With %(names)s.") % {"names": _list_names(names)})
-    if plan.note:
-        lines.append(plan.note[:MOST_NOTE])
+    else:
+        if names:
+            lines.append(_("With %(names)s.") % {"names": _list_names(names)})
+        if plan.note:
+            lines.append(plan.note[:MOST_NOTE])
     return Entry(
         uid=f"{plan.uid}@{UID_DOMAIN}",
         sequence=plan.sequence,

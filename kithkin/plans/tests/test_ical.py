@@ -221,6 +221,18 @@ def test_it_lists_guest_plans_without_the_owners_people(alice: User, bob: User) 
 
 
 @time_machine.travel(NOW, tick=False)
+def test_a_guest_never_gets_the_owners_private_note(alice: User, bob: User) -> None:
+    # The plan's page shows its note to the owner only; the guest's calendar follows suit.
+    plan = _plan(alice, "Walk in the park", note="Mum has been low since the move")
+    PlanGuest.objects.create(owner=bob, plan=plan)
+    assert "Mum has been low" in str(_event(_feed(alice), plan.uid)["DESCRIPTION"])
+    bobs = str(_event(_feed(bob), plan.uid)["DESCRIPTION"])
+    assert "Mum" not in bobs and "A plan you joined." in bobs
+    download = ical.calendar_bytes(ical.plan_entries(plan, bob), plan.title, NOW)
+    assert b"Mum" not in download and b"A plan you joined." in download
+
+
+@time_machine.travel(NOW, tick=False)
 def test_it_never_puts_one_persons_plans_in_anothers_feed(alice: User, bob: User) -> None:
     _plan(alice, "Alice's secret plan")
     Community.objects.create(
