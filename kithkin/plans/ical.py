@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import logging
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -37,6 +38,8 @@ from kithkin.plans.models import (
     Rsvp,
 )
 from kithkin.plans.recurrence import RecurrenceError, Series
+
+log = logging.getLogger(__name__)
 
 PRODID = "-//Kithkin//Plans//EN"
 UID_DOMAIN = "kithkin"
@@ -87,8 +90,8 @@ def feed_entries(owner: User, now: datetime) -> list[Entry]:
     ]
     names = _names_by_plan(owner, [p.pk for p in own])
     skips = _skips_by_plan(owner)
-    entries = [_plan_entry(p, names.get(p.pk, []), skips.get(p.pk, ()), False) for p in own]
-    entries += [_plan_entry(p, [], skips.get(p.pk, ()), True) for p in joined]
+    entries = [_plan_entry_or_none(p, names.get(p.pk, []), skips.get(p.pk, ()), False) for p in own]
+    entries += [_plan_entry_or_none(p, [], skips.get(p.pk, ()), True) for p in joined]
     communities = Community.objects.filter(owner=owner, archived_at__isnull=True, meets=True)
     entries += [_community_entry(c) for c in communities]
     return [e for e in entries if e is not None]
@@ -99,7 +102,7 @@ def plan_entries(plan: Plan, viewer: User) -> list[Entry]:
     guest = plan.owner_id != viewer.pk
     names = [] if guest else _names_by_plan(viewer, [plan.pk]).get(plan.pk, [])
     skips = _skips_by_plan(viewer, plan.pk).get(plan.pk, ())
-    entry = _plan_entry(plan, names, skips, guest)
+    entry = _plan_entry_or_none(plan, names, skips, guest)
     return [entry] if entry is not None else []
 
 
@@ -128,6 +131,22 @@ def _skips_by_plan(owner: User, plan_id: int | None = None) -> dict[int, list[da
 
 
 # --- Rows to entries ---------------------------------------------------------------
+
+
+def _plan_entry_or_none(
+    plan: Plan, names: Sequence[str], skipped: Iterable[datetime], guest: bool
+) -> Entry | None:
+    """`_plan_entry`, or None when the plan's schedule can't be expanded.
+
+    A rule stored before a stricter check, or a date at the edge of what Python
+    can count to (31 December 9999), leaves that one plan out: the rest of the
+    calendar still reaches the person's calendar app instead of an error.
+    """
+    try:
+        return _plan_entry(plan, names, skipped, guest)
+    except (ValueError, OverflowError):  # RecurrenceError is a ValueError
+        log.warning("plan %s left out of a calendar: its schedule can't be expanded", plan.pk)
+        return None
 
 
 def _plan_entry(
@@ -260,7 +279,12 @@ def calendar_bytes(entries: Iterable[Entry], name: str, now: datetime) -> bytes:
     events: list[Event] = []
     earliest: dict[str, date] = {}
     for entry in sorted(entries, key=lambda e: e.uid):
-        event = _event(entry, stamp)
+        try:
+            event = _event(entry, stamp)
+        except (ValueError, OverflowError):
+            # As in _plan_entry_or_none: one unexpandable series doesn't break the rest.
+            log.warning("%s left out of a calendar: its schedule can't be expanded", entry.uid)
+            continue
         if event is None:
             continue
         events.append(event)

@@ -114,6 +114,39 @@ def test_a_deactivated_accounts_feed_is_a_404(alice: User) -> None:
 
 
 @time_machine.travel(NOW, tick=False)
+def test_one_plan_that_cant_be_written_leaves_the_rest_of_the_feed_working(
+    alice: User, alice_client: Client
+) -> None:
+    _plan(alice, "Call Mum")
+    # An hour from 23:30 on the last day Python can count to runs off the calendar.
+    edge = Plan.objects.create(
+        owner=alice,
+        title="At the very end",
+        start_date=date(9999, 12, 31),
+        start_time=time(23, 30),
+        timezone="UTC",
+    )
+    # A rule stored before the repeat check became stricter no longer expands.
+    old = _plan(alice, "Old rule")
+    Plan.objects.filter(pk=old.pk).update(rrule="FREQ=WEEKLY;BYDAY=+60MO")
+    Community.objects.create(
+        owner=alice,
+        name="From year one",
+        rrule="FREQ=WEEKLY",
+        start_date=date(1, 1, 1),
+        start_time=time(0, 0),
+        timezone="UTC",
+    )
+    feed = CalendarFeed.objects.create(owner=alice)
+    r = Client().get(_url(feed))
+    assert r.status_code == 200
+    assert _summaries(r.content) == ["Call Mum"]
+    one = alice_client.get(reverse("plan_ics", args=[edge.pk]))
+    assert one.status_code == 200
+    assert _summaries(one.content) == []
+
+
+@time_machine.travel(NOW, tick=False)
 def test_bobs_address_never_shows_alices_plans(alice: User, bob: User) -> None:
     _plan(alice, "Alice's plan")
     _plan(bob, "Bob's plan")
