@@ -99,6 +99,8 @@ def test_a_group_without_meetings_needs_no_date(alice_client: Client, alice: Use
     [
         ({"start_date": ""}, "start_date", "When is the next meeting?"),
         ({"start_time": "7pm-ish"}, "start_time", "Write the time like 19:00."),
+        ({"start_date": "9999-12-25"}, "start_date", "Could you check the year?"),
+        ({"start_date": "0001-01-01", "repeat": "weekly"}, "start_date", "check the year"),
         ({"repeat": "custom", "rrule": ""}, "rrule", "Paste a repeat rule"),
         ({"repeat": "custom", "rrule": "FREQ=HOURLY"}, "rrule", "FREQ=DAILY, WEEKLY"),
         ({"timezone": "Mars/Olympus"}, "timezone", "Select a valid choice"),
