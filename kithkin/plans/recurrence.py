@@ -195,7 +195,13 @@ def normalize_rule(value: str | None, start: datetime, zone_name: str) -> str:
         until = _parse_until(parts["UNTIL"], zone, start.time())
         parts["UNTIL"] = until.strftime("%Y%m%dT%H%M%SZ")
     built = _build(parts, start, zone)
-    if parts["FREQ"] in ("DAILY", "WEEKLY") and not _some_day_matches(built, start.date()):
+    # Rules whose days are picked by month, day of month and weekday alone (every
+    # daily and weekly rule, and most monthly and yearly ones) are checked day by
+    # day here; dateutil would look for an impossible one until the year 9999.
+    simple = not ({"BYSETPOS", "BYYEARDAY", "BYWEEKNO"} & parts.keys()) and not any(
+        c.isdigit() for c in parts.get("BYDAY", "")
+    )
+    if simple and not _some_day_matches(built, start.date()):
         raise RecurrenceError("That repeat rule never happens. Could you check the days?")
     # Any real pattern happens within eight of its own intervals' worth of years
     # (29 February needs up to eight years); checking a bounded span keeps an
@@ -215,7 +221,7 @@ def normalize_rule(value: str | None, start: datetime, zone_name: str) -> str:
 
 
 def _some_day_matches(built: rrule, first: date) -> bool:
-    """Whether any day in the next eight years passes a daily or weekly rule's filters.
+    """Whether any day in the next eight years passes the rule's day filters.
 
     Daily and weekly rules only filter days (by month, day of month, weekday);
     dateutil would search an impossible one ("30 February") day by day up to
