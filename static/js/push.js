@@ -50,7 +50,7 @@
       window.location.reload();
     }).catch(function (error) {
       button.disabled = false;
-      say(error && error.message === "denied" ? box.getAttribute("data-denied") : box.getAttribute("data-failed"));
+      say(error && error.message === "denied" ? box.getAttribute("data-denied") : box.getAttribute("data-unavailable"));
     });
   });
 })();
