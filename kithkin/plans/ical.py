@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+import re
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -54,6 +55,9 @@ MOST_NOTE = 500
 # VTIMEZONE components cover the years from the earliest start to this many
 # years ahead; calendar apps that know the IANA name use their own rules anyway.
 ZONE_YEARS_AHEAD = 6
+# RFC 5545 TEXT holds no control characters but tab and (escaped) line breaks;
+# a stray one pasted into a title makes some calendar apps drop the whole feed.
+CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -272,7 +276,7 @@ def calendar_bytes(entries: Iterable[Entry], name: str, now: datetime) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", _text(name))
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT1H")
     stamp = now.astimezone(UTC).replace(microsecond=0)
@@ -319,15 +323,19 @@ def _event(entry: Entry, stamp: datetime) -> Event | None:
         exdates = [d.replace(tzinfo=zone) for d in series.local_exdates() if d >= first]
         if exdates:
             event.add("exdate", exdates)
-    event.add("summary", entry.summary)
+    event.add("summary", _text(entry.summary))
     if entry.location:
-        event.add("location", entry.location)
+        event.add("location", _text(entry.location))
     if entry.url:
         event.add("url", entry.url)
     if entry.description:
-        event.add("description", entry.description)
+        event.add("description", _text(entry.description))
     event.add("transp", "OPAQUE")
     return event
+
+
+def _text(value: str) -> str:
+    return CONTROLS.sub("", value)
 
 
 def _first_local(series: Series) -> datetime | None:

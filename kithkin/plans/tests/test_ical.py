@@ -162,6 +162,20 @@ def test_it_round_trips_titles_with_commas_semicolons_and_new_lines(alice: User)
 
 
 @time_machine.travel(NOW, tick=False)
+def test_it_leaves_out_control_characters_that_text_may_not_hold(alice: User) -> None:
+    # Pasted text can carry a bell or an escape; RFC 5545 TEXT allows tab and line breaks only.
+    plan = _plan(alice, "Tea\x07 time\x1b", place="Caf\x7fé", note="Bring\tcake\r\nand\x1b tea")
+    body = ical.calendar_bytes(ical.feed_entries(alice, NOW), "Plans", NOW)
+    assert not [c for c in body.decode() if (ord(c) < 32 and c not in "\t\r\n") or ord(c) == 127]
+    event = _event(Calendar.from_ical(body), plan.uid)
+    assert str(event["SUMMARY"]) == "Tea time"
+    assert str(event["LOCATION"]) == "Café"
+    assert "Bring\tcake\nand tea" in str(event["DESCRIPTION"])
+    one = ical.calendar_bytes(ical.plan_entries(plan, alice), plan.title, NOW)
+    assert b"X-WR-CALNAME:Tea time\r\n" in one
+
+
+@time_machine.travel(NOW, tick=False)
 def test_it_keeps_uids_across_fetches_and_bumps_sequence_on_an_edit(alice: User) -> None:
     plan = _plan(alice)
     first = _event(_feed(alice), plan.uid)
