@@ -34,7 +34,9 @@ def next_meeting(community: Community, now: datetime) -> datetime | None:
         return None
     try:
         return Series.of(community).next_after(now)
-    except RecurrenceError:
+    except (RecurrenceError, OverflowError):
+        # A rule stored before a stricter check, or a start at the very end of the
+        # calendar (saved before the form kept to sensible years): no "next" then.
         return None
 
 

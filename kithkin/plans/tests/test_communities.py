@@ -160,3 +160,17 @@ def test_an_archived_group_is_not_listed(alice_client: Client, alice: User) -> N
     group = _group(alice, "Old choir", archived_at=NOW)
     assert "Old choir" not in alice_client.get(reverse("communities")).content.decode()
     assert alice_client.get(reverse("community", args=[group.pk])).status_code == 404
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_group_saved_at_the_very_end_of_the_calendar_still_shows(
+    alice_client: Client, alice: User
+) -> None:
+    # 19:00 on 31 December 9999 in New York is midnight after the last day, in UTC.
+    c = _group(alice, "Edge", rrule="", start_date=date(9999, 12, 31), timezone="America/New_York")
+    assert alice_client.get(reverse("communities")).status_code == 200
+    r = alice_client.get(reverse("community", args=[c.pk]))
+    assert r.status_code == 200
+    assert r.context["next"] == ""
+    alice_client.post(reverse("set_energy"), {"energy": "some"})
+    assert alice_client.get(reverse("today")).status_code == 200
