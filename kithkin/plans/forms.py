@@ -226,6 +226,13 @@ class PlanForm(forms.Form):
             raise forms.ValidationError(_("A few words for the plan, please."))
         return title
 
+    def clean_start_date(self) -> date | None:
+        # The API keeps to the same years: far ends of the calendar can't be expanded.
+        value: date | None = self.cleaned_data.get("start_date")
+        if value is not None and not 1900 <= value.year <= 2200:
+            raise forms.ValidationError(_("Could you check the year? That's a long way off."))
+        return value
+
     def clean_start_time(self) -> time:
         value: time = self.cleaned_data["start_time"]
         return value.replace(second=0, microsecond=0)

@@ -207,7 +207,10 @@ def normalize_rule(value: str | None, start: datetime, zone_name: str) -> str:
     # (29 February needs up to eight years); checking a bounded span keeps an
     # impossible rule such as "30 February" from running to the year 9999.
     interval = int(parts.get("INTERVAL", "1"))
-    horizon = start + relativedelta(years=8 * (interval if parts["FREQ"] == "YEARLY" else 1))
+    try:
+        horizon = start + relativedelta(years=8 * (interval if parts["FREQ"] == "YEARLY" else 1))
+    except (ValueError, OverflowError) as e:
+        raise RecurrenceError("Could you check the year? That's a long way off.") from e
     # dateutil keeps the parsed parts only as private attributes.
     existing = getattr(built, "_until", None)
     probe = built.replace(until=horizon if existing is None else min(horizon, existing), count=None)

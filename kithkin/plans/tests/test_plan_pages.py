@@ -198,6 +198,8 @@ def test_it_makes_each_kind_of_repeat(
         ({"link": "javascript:alert(1)"}, "link", "Enter a valid URL"),
         ({"people": ["²"]}, "people", "your own circle"),
         ({"people": ["99999999999999999999"]}, "people", "your own circle"),
+        ({"start_date": "9999-12-25"}, "start_date", "a long way off"),
+        ({"start_date": "0001-01-01"}, "start_date", "a long way off"),
     ],
 )
 def test_bad_input_gets_a_clear_word_and_changes_nothing(

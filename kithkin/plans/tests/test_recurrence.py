@@ -350,3 +350,8 @@ def test_it_describes_a_schedule_in_plain_words(
     rule: str, start: datetime, zone: str, words: str
 ) -> None:
     assert wording.describe(rule, start, zone) == words
+
+
+def test_a_start_at_the_end_of_the_calendar_is_a_clear_refusal() -> None:
+    with pytest.raises(RecurrenceError, match="long way off"):
+        recurrence.normalize_rule("FREQ=WEEKLY", datetime(9999, 12, 25, 18, 0), "Europe/London")
