@@ -313,15 +313,26 @@ def get_plan(request: HttpRequest, id: ObjectId) -> Plan:
         401: ErrorOut,
         403: ErrorOut,
         404: ErrorOut,
+        409: ErrorOut,
         422: ErrorOut,
     },
     summary="Change a plan",
     description="Only the fields you send change; `rrule: null` makes it a one-off and "
-    "`people` replaces the whole list.",
+    "`people` replaces the whole list. An ended plan is kept as it was (409 `ended`): "
+    "make a new one instead.",
 )
-def update_plan(request: HttpRequest, id: ObjectId, payload: PlanPatch) -> Plan:
+def update_plan(request: HttpRequest, id: ObjectId, payload: PlanPatch) -> Plan | Status[Any]:
     owner = _owner(request)
     plan = _get_plan_for_user(request, id)
+    if plan.ended_at is not None:
+        return Status(
+            409,
+            {
+                "code": "ended",
+                "message": "This plan has ended and is kept as it was. Make a new plan instead.",
+                "details": [],
+            },
+        )
     changes = payload.model_dump(exclude_unset=True)
     people = _people_for_user(owner, changes.pop("people")) if "people" in changes else None
     if "start" in changes:

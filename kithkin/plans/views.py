@@ -157,6 +157,10 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     shown = _get_plan_for_user(request, pk)
+    if shown.ended_at is not None:
+        # An ended plan is history: changing it could undo the end in calendars.
+        messages.info(request, _("This plan has ended, so it stays as it was."))
+        return redirect("plan", shown.pk)
     data = request.POST if request.method == "POST" else None
     form = PlanForm(_owner(request), data, plan=shown)
     if request.method == "POST" and form.is_valid():

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.test import Client
+from django.utils import timezone
 
 from kithkin.accounts.models import ApiToken, User
 from kithkin.circle.models import Person
@@ -241,6 +242,15 @@ def test_a_patch_with_a_bad_rule_changes_nothing(client: Client, alice: User) ->
     assert _snapshot() == before
 
 
+def test_an_ended_plan_is_kept_as_it_was(client: Client, alice: User) -> None:
+    plan = _plan(alice, ended_at=timezone.now())
+    before = _snapshot()
+    r = _send(client, "patch", f"{URL}/{plan.pk}", _auth(alice), {"title": "New"})
+    assert r.status_code == 409
+    assert r.json()["code"] == "ended"
+    assert _snapshot() == before
+
+
 def test_null_is_refused_for_fields_that_cant_be_empty(client: Client, alice: User) -> None:
     plan = _plan(alice)
     r = _send(client, "patch", f"{URL}/{plan.pk}", _auth(alice), {"timezone": None})
@@ -417,7 +427,7 @@ def test_the_openapi_schema_describes_the_plan_endpoints(client: Client) -> None
         ("get", URL): ["200", "401", "422"],
         ("post", URL): ["201", "400", "401", "403", "422"],
         ("get", f"{URL}/{{id}}"): ["200", "401", "404", "422"],
-        ("patch", f"{URL}/{{id}}"): ["200", "400", "401", "403", "404", "422"],
+        ("patch", f"{URL}/{{id}}"): ["200", "400", "401", "403", "404", "409", "422"],
         ("delete", f"{URL}/{{id}}"): ["204", "401", "403", "404", "422"],
         ("get", f"{URL}/{{id}}/occurrences"): ["200", "401", "404", "422"],
         ("post", f"{URL}/{{id}}/rsvp"): ["200", "400", "401", "403", "404", "422"],

@@ -353,6 +353,11 @@ def test_end_keeps_the_plan_and_its_history(alice_client: Client, alice: User) -
         listing = alice_client.get("/plans/")
     assert listing.context["days"] == []
     assert [p.pk for p in listing.context["ended"]] == [plan.pk]
+    # An ended plan stays as it was: editing it could lift the end in calendars.
+    r = alice_client.post(f"/plans/{plan.pk}/edit/", _form(title="Changed"))
+    assert r.status_code == 302 and r["Location"] == f"/plans/{plan.pk}/"
+    plan.refresh_from_db()
+    assert plan.title != "Changed" and "UNTIL=" in plan.rrule
 
 
 def test_delete_asks_first_then_deletes(alice_client: Client, alice: User) -> None:
