@@ -85,6 +85,9 @@ class Reminder(models.Model):
     slot = models.CharField(max_length=80, blank=True)
     # Failed attempts in a row for the current slot (for backoff).
     attempts = models.PositiveSmallIntegerField(default=0)
+    # Set with `next_at` when a worker claims a chunk of reminders at once, so it
+    # can read back exactly which rows it won.
+    claim = models.UUIDField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -102,6 +105,9 @@ class Reminder(models.Model):
 
 
 class DeliveryStatus(models.TextChoices):
+    # Claimed by a worker and about to go: it has not been tried yet, so if that
+    # worker stops, another may send it.
+    QUEUED = "queued", _("Waiting to go")
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Not delivered")
@@ -122,6 +128,9 @@ class Delivery(models.Model):
     channels_done = models.JSONField(default=list, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.CharField(max_length=300, blank=True)
+    # The claim of the worker that queued it: only that worker moves it on to
+    # "sending" (empty: handed back, any worker may).
+    claim = models.UUIDField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)

@@ -5,37 +5,64 @@ on SQLite or PostgreSQL. No task queue: the Reminder rows are the queue.
 
 One pass (`run_once`):
 1. Read up to `batch` due reminders (`next_at <= now`, oldest first) through
-   the partial index `reminder_due`.
-2. Claim each with `UPDATE ... SET next_at = now + lease WHERE id = ? AND
-   next_at = <what we read>`; only the worker whose update changed one row
-   goes on. A worker that dies holding a claim loses it when the lease ends.
-3. Work out the firing's deliveries (usually one; partner alerts may have one
-   per reason) and the rules that skip them (pause, "not today", the daily cap).
-4. Record each as a Delivery with a unique (owner, kind, slot) *before*
-   sending. A unique violation means it was recorded before: sent, skipped or
-   maybe sent ("uncertain") is final; "failed" may be retried; "sending" past
-   the lease means a worker died mid-send, so it becomes "uncertain" and is
-   never sent again. Missing one gentle reminder is better than two.
-5. Send outside any transaction, channel by channel, remembering which
-   channels have it, so a retry only sends to the rest.
-6. Store the next `next_at`: a retry with backoff after a failure (the same
-   slot), else the next firing -- conditional on still holding the claim, so a
-   settings change made meanwhile wins.
+   the partial index `reminder_due`, and once for all of them what the rules
+   need (`Batch`).
+2. Claim them `chunk` at a time (default 100), one transaction and one
+   durable commit per chunk: one `UPDATE ... SET next_at = now + lease,
+   claim = <new uuid> WHERE (id = ? AND next_at = <what we read>) OR ...`,
+   then read back the rows carrying that uuid: those, and only those, are
+   this worker's. A worker that dies holding a claim loses it when the lease
+   ends.
+3. In the same transaction, work out each firing's deliveries (usually one;
+   partner alerts may have one per reason) and the rules that skip them
+   (pause, "not today", the daily cap), and record each as a Delivery with a
+   unique (owner, kind, slot): "skipped", or "queued" with the chunk's uuid
+   (bulk-inserted, conflicts ignored, then read back by uuid). A row that was
+   already there decides: sent, skipped or maybe sent ("uncertain") is final;
+   "failed" may be retried (queued again); "queued" past the lease (or handed
+   back) was never tried, so it is queued again; "sending" past the lease
+   means a worker died mid-send, so it becomes "uncertain" and is never sent
+   again. Missing one gentle reminder is better than two.
+4. Then for each reminder of the chunk, outside that transaction: move its
+   Delivery from "queued" to "sending" with a conditional update (only the
+   holder of the uuid, only from "queued") and commit; send, channel by
+   channel, remembering which channels have it, so a retry only sends to the
+   rest; store the outcome and the next `next_at` (a retry with backoff after
+   a failure, the same slot; else the next firing) -- conditional on still
+   holding the claim, so a settings change made meanwhile wins.
+
+What a crash costs: a worker killed mid-chunk leaves the reminder it was
+sending "sending" (it becomes "uncertain", never resent) and the rest of its
+chunk "queued": another worker sends those once the lease ends. A worker
+asked to stop (SIGTERM) finishes the reminder in hand and hands the rest of
+its chunk back at once (`hand_back`).
+
+Commits: one durable commit per chunk (the claims and the queued records),
+then per reminder two commits that don't wait for the disk on PostgreSQL
+(`relaxed_commit`): "sending" before the send, the outcome after it. Another
+worker sees them at once; only a crash of the database server itself (not of
+a worker) within a fraction of a second after them (the WAL writer flushes
+every 200 ms, and any later durable commit flushes them too) could lose
+them. Losing an outcome leaves "sending", which becomes "uncertain": never
+twice. Losing a "sending" mark turns the row back into "queued", and after
+the lease it would be sent a second time: that database-crash window is the
+one place a reminder can go twice, traded for not waiting for a disk flush
+per reminder. SQLite commits are local (WAL, synchronous=NORMAL).
 """
 
 from __future__ import annotations
 
 import logging
+import uuid
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from kithkin.accounts.models import User
@@ -57,12 +84,20 @@ log = logging.getLogger("kithkin.worker")
 # never runs out under a live worker.
 DEFAULT_LEASE = timedelta(minutes=5)
 DEFAULT_BATCH = 100
+# Reminders claimed (and their Deliveries queued) in one durable commit.
+DEFAULT_CHUNK = 100
+NOWHERE = "nowhere to send"
 # Kinds that go to a partner, not to the person.
 PARTNERS = (ReminderKind.PARTNER_ALERT, ReminderKind.PARTNER_SUMMARY)
 # Kinds counted against "at most N reminders a day".
 CAPPED = (ReminderKind.DAILY, ReminderKind.PLAN)
-# Statuses that mean "this went out, or may have".
-WENT_OUT = (DeliveryStatus.SENT, DeliveryStatus.UNCERTAIN, DeliveryStatus.SENDING)
+# Statuses that mean "this went out, or may have, or is about to".
+WENT_OUT = (
+    DeliveryStatus.SENT,
+    DeliveryStatus.UNCERTAIN,
+    DeliveryStatus.SENDING,
+    DeliveryStatus.QUEUED,
+)
 # A partner hears about the same reason at most once in this many days.
 ALERT_QUIET_DAYS = 3
 
@@ -85,6 +120,30 @@ class SendOutcome:
     done: list[str] = field(default_factory=list)
     ok: list[Channel] = field(default_factory=list)
     failed: list[tuple[Channel, str]] = field(default_factory=list)
+
+
+@dataclass
+class Claimed:
+    """A reminder this worker holds until `until`, and the Deliveries it queued for it."""
+
+    reminder: Reminder
+    until: datetime
+    token: uuid.UUID
+    taken: list[tuple[Outgoing, Delivery]]
+    # Another worker is sending part of it: keep the claim, look again after the lease.
+    busy: bool = False
+
+
+@dataclass
+class Sent:
+    """A claimed reminder and how each of its sends went, waiting to be saved."""
+
+    job: Claimed
+    sent: list[tuple[Delivery, SendOutcome]]
+
+
+# A Delivery's unique key: (owner id, kind, slot).
+Key = tuple[int, str, str]
 
 
 @dataclass
@@ -156,6 +215,38 @@ class Batch:
         return went >= max(s.per_day, 1)
 
 
+def skipped(out: Outgoing) -> bool:
+    return bool(out.skip) or out.message is None or not out.targets
+
+
+def new_delivery(key: Key, out: Outgoing, now: datetime, token: uuid.UUID) -> Delivery:
+    owner_id, kind, slot = key
+    if skipped(out):
+        return Delivery(
+            owner_id=owner_id,
+            kind=kind,
+            slot=slot,
+            status=DeliveryStatus.SKIPPED,
+            error=out.skip or NOWHERE,
+            created_at=now,
+            updated_at=now,
+        )
+    return Delivery(
+        owner_id=owner_id,
+        kind=kind,
+        slot=slot,
+        status=DeliveryStatus.QUEUED,
+        claim=token,
+        attempts=1,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def keyed(rows: Iterable[Delivery]) -> dict[Key, Delivery]:
+    return {(row.owner_id, row.kind, row.slot): row for row in rows}
+
+
 def target_key(channel: Channel) -> str:
     """How a channel is named in Delivery.channels_done."""
     return str(channel.pk) if channel.pk else f"{channel.kind}:{channel.target}"
@@ -175,11 +266,13 @@ class Worker:
         self,
         lease: timedelta = DEFAULT_LEASE,
         batch: int = DEFAULT_BATCH,
+        chunk: int = DEFAULT_CHUNK,
         send: Callable[[Channel, Message], None] | None = None,
         stopping: Callable[[], bool] = lambda: False,
     ) -> None:
         self.lease = lease
         self.batch = batch
+        self.chunk = max(1, chunk)
         # Tests and the benchmark pass a sink; normally channels.send.
         self.send = send or (lambda channel, message: channels.send(channel, message))
         self.stopping = stopping
@@ -195,59 +288,240 @@ class Worker:
         )
         batch = Batch.load(due, now)
         handled = 0
-        for reminder in due:
+        for start in range(0, len(due), self.chunk):
             if self.stopping():
                 break
-            if self.handle(reminder, batch):
-                handled += 1
+            handled += self.handle_chunk(due[start : start + self.chunk], batch)
         return handled
 
     def claim(self, pk: int, old: datetime) -> datetime | None:
         """The lease's end if this worker now holds reminder `pk`, else None."""
         until = timezone.now() + self.lease
-        won = Reminder.objects.filter(pk=pk, next_at=old).update(next_at=until)
-        return until if won == 1 else None
+        return until if self.claim_rows([(pk, old)], uuid.uuid4(), until) else None
 
-    def handle(self, reminder: Reminder, batch: Batch) -> bool:
-        """Claim, deliver and reschedule one reminder as read by `run_once`.
+    def claim_rows(
+        self, pairs: list[tuple[int, datetime]], token: uuid.UUID, until: datetime
+    ) -> set[int]:
+        """Claim every (id, next_at as read) that nobody moved meanwhile; the ids won."""
+        if not pairs:
+            return set()
+        read = Q(*[Q(pk=pk, next_at=old) for pk, old in pairs], _connector=Q.OR)
+        Reminder.objects.filter(read).update(next_at=until, claim=token)
+        ids = [pk for pk, _ in pairs]
+        return set(Reminder.objects.filter(pk__in=ids, claim=token).values_list("pk", flat=True))
 
-        Two commits a reminder: the claim with the "sending" records (durable:
-        it is what stops a second send), then the outcome with the next time.
-        The claim is conditional on the `next_at` that was read, so the row
-        (slot, attempts) is still the one read when the claim succeeds.
-        """
-        if reminder.next_at is None:
-            return False
+    def handle_chunk(self, reminders: list[Reminder], batch: Batch) -> int:
+        """Claim a chunk in one commit, then send its reminders one by one."""
+        went_out = {k: list(v) for k, v in batch.went_out.items()}
+        errors = 0
         try:
             with transaction.atomic():
-                until = self.claim(reminder.pk, reminder.next_at)
-                if until is None:
-                    return False
-                now = timezone.now()
-                taken = [
-                    (out, row)
-                    for out in self.outgoing(reminder, now, batch)
-                    if (row := self.prepare(reminder, out, now, batch)) is not None
-                ]
+                claimed = self.queue(reminders, batch)
         except Exception:
-            # A bug or a database hiccup rolled the claim back: take it again on
-            # its own, so the reminder waits for the lease instead of spinning.
-            log.exception("reminder %s (%s) stopped with an error", reminder.pk, reminder.kind)
-            self.claim(reminder.pk, reminder.next_at)
+            # One reminder's bug or a database hiccup spoiled the chunk: claim them
+            # one by one instead, so only the bad one is set aside.
+            log.exception("a chunk of %s reminders stopped with an error", len(reminders))
+            batch.went_out = went_out
+            claimed = []
+            for reminder in reminders:
+                try:
+                    with transaction.atomic():
+                        claimed += self.queue([reminder], batch)
+                except Exception:
+                    # Take it again on its own, so it waits for the lease instead
+                    # of spinning.
+                    log.exception(
+                        "reminder %s (%s) stopped with an error", reminder.pk, reminder.kind
+                    )
+                    if reminder.next_at is not None and self.claim(reminder.pk, reminder.next_at):
+                        errors += 1
+        self.deliver(claimed)
+        return len(claimed) + errors
+
+    def queue(self, reminders: list[Reminder], batch: Batch) -> list[Claimed]:
+        """Claim `reminders` and record what each sends ("queued") or skips. In a transaction."""
+        token = uuid.uuid4()
+        until = timezone.now() + self.lease
+        pairs = [(r.pk, r.next_at) for r in reminders if r.next_at is not None]
+        won = self.claim_rows(pairs, token, until)
+        mine = [r for r in reminders if r.pk in won]
+        if not mine:
+            return []
+        now = timezone.now()
+        owners = {r.owner_id for r in mine}
+        # The rows already there for the capped kinds, whose slot is the reminder's:
+        # the daily cap must know, before the next reminder, whether this one goes.
+        capped = {r.slot for r in mine if r.kind in CAPPED}
+        found: dict[Key, Delivery] = {}
+        if capped:
+            found = keyed(
+                Delivery.objects.filter(owner_id__in=owners, kind__in=CAPPED, slot__in=capped)
+            )
+        plans: list[tuple[Reminder, Outgoing]] = []
+        for reminder in mine:
+            for out in self.outgoing(reminder, now, batch):
+                plans.append((reminder, out))
+                key = (reminder.owner_id, reminder.kind, out.slot)
+                goes = not skipped(out) and (key not in found or self.reusable(found[key], now))
+                if goes and reminder.kind in CAPPED:
+                    batch.went_out.setdefault(reminder.owner_id, []).append((now, out.slot))
+        rest = [
+            (r.owner_id, r.kind, out.slot)
+            for r, out in plans
+            if (r.owner_id, r.kind, out.slot) not in found and r.kind not in CAPPED
+        ]
+        if rest:
+            either = Q(*[Q(owner_id=o, kind=k, slot=s) for o, k, s in rest], _connector=Q.OR)
+            found.update(keyed(Delivery.objects.filter(either)))
+        new: list[Delivery] = []
+        busy: set[int] = set()
+        for reminder, out in plans:
+            key = (reminder.owner_id, reminder.kind, out.slot)
+            row = found.get(key)
+            if row is None:
+                new.append(new_delivery(key, out, now, token))
+            elif skipped(out):
+                # A failed send that is now skipped (paused meanwhile, say) stays quiet.
+                Delivery.objects.filter(pk=row.pk, status=DeliveryStatus.FAILED).update(
+                    status=DeliveryStatus.SKIPPED, error=out.skip or NOWHERE, updated_at=now
+                )
+            elif self.requeue(row, now, token):
+                busy.add(reminder.pk)
+        if new:
+            Delivery.objects.bulk_create(new, ignore_conflicts=True)
+        queued = keyed(Delivery.objects.filter(owner_id__in=owners, claim=token))
+        claimed = []
+        for reminder in mine:
+            taken = [
+                (out, queued[key])
+                for r, out in plans
+                if r is reminder and (key := (r.owner_id, r.kind, out.slot)) in queued
+            ]
+            claimed.append(Claimed(reminder, until, token, taken, reminder.pk in busy))
+        return claimed
+
+    def reusable(self, row: Delivery, now: datetime) -> bool:
+        """Whether a Delivery recorded before may be queued again by this worker."""
+        if row.status == DeliveryStatus.FAILED:
+            return row.attempts < times.MAX_ATTEMPTS
+        if row.status == DeliveryStatus.QUEUED:
+            # Never tried: its worker stopped before it, or handed it back.
+            return row.claim is None or row.updated_at < now - self.lease
+        return False
+
+    def requeue(self, row: Delivery, now: datetime, token: uuid.UUID) -> bool:
+        """Queue a Delivery recorded before, if it may go again (see `reusable`).
+
+        True when another worker is on it right now ("queued" or "sending" within
+        the lease): the reminder then keeps this claim and is looked at again
+        when it ends, rather than moving on while that worker may still die.
+        """
+        mine = Delivery.objects.filter(pk=row.pk, status=row.status, updated_at=row.updated_at)
+        if self.reusable(row, now):
+            attempts = F("attempts") + (1 if row.status == DeliveryStatus.FAILED else 0)
+            mine.update(
+                status=DeliveryStatus.QUEUED, claim=token, attempts=attempts, updated_at=now
+            )
+            return False
+        if row.status not in (DeliveryStatus.SENDING, DeliveryStatus.QUEUED):
+            return False
+        if row.updated_at >= now - self.lease:
             return True
-        # Outside any transaction: a slow service holds no lock.
-        sent = [(row, self.send_all(reminder, out, row)) for out, row in taken]
+        # Its worker stopped mid-send: it may have gone out. Never again.
+        mine.update(status=DeliveryStatus.UNCERTAIN, updated_at=now)
+        log.warning("%s %s for %s may have been sent: not resent", row.kind, row.slot, row.owner_id)
+        return False
+
+    def deliver(self, jobs: list[Claimed]) -> None:
+        """Send the claimed reminders' queued deliveries one by one, saving each outcome.
+
+        Each Delivery says "sending" (committed, so every worker sees it) before
+        its send starts: if this worker dies mid-send it becomes "uncertain". The
+        outcome of one reminder is saved in the same commit that marks the next
+        one "sending", so a reminder costs one commit.
+        """
+        pending: Sent | None = None
+        for n, job in enumerate(jobs):
+            if self.stopping():
+                self.save(pending)
+                self.hand_back(jobs[n:])
+                return
+            sent: list[tuple[Delivery, SendOutcome]] = []
+            for out, row in job.taken:
+                started = self.start_sending(row, pending)
+                pending = None
+                if started is None:
+                    # Still "queued" (and the claim held): taken again after the lease.
+                    job.busy = True
+                    break
+                if started:
+                    sent.append((row, self.send_all(job.reminder, out, row)))
+            pending = Sent(job, sent)
+        self.save(pending)
+
+    def start_sending(self, row: Delivery, pending: Sent | None = None) -> bool | None:
+        """Save `pending`, then queued -> sending, only for the claim that queued it.
+
+        True: this worker may send it now; False: another took it; None: the
+        database said no.
+        """
+        now = timezone.now()
         try:
             with transaction.atomic():
                 relaxed_commit()
-                result = Result()
-                for row, outcome in sent:
-                    self.finish(row, outcome, result)
-                self.reschedule(reminder, until, result)
+                if pending is not None:
+                    self.record(pending)
+                started = Delivery.objects.filter(
+                    pk=row.pk, status=DeliveryStatus.QUEUED, claim=row.claim
+                ).update(status=DeliveryStatus.SENDING, updated_at=now)
+        except Exception:
+            if pending is not None:
+                # Each on its own, so one's trouble doesn't hold up the other.
+                self.save(pending)
+                return self.start_sending(row)
+            log.exception("delivery %s: could not start sending", row.pk)
+            return None
+        row.status = DeliveryStatus.SENDING
+        row.updated_at = now
+        return started == 1
+
+    def save(self, pending: Sent | None) -> None:
+        if pending is None:
+            return
+        try:
+            with transaction.atomic():
+                relaxed_commit()
+                self.record(pending)
         except Exception:
             # The claim runs out; the "sending" rows turn "uncertain", never twice.
-            log.exception("reminder %s (%s): outcome not saved", reminder.pk, reminder.kind)
-        return True
+            job = pending.job
+            log.exception("reminder %s (%s): outcome not saved", job.reminder.pk, job.reminder.kind)
+
+    def record(self, pending: Sent) -> None:
+        """How a reminder's sends went, and when it next fires. In a transaction."""
+        result = Result()
+        for row, outcome in pending.sent:
+            self.finish(row, outcome, result)
+        if not pending.job.busy:
+            self.reschedule(pending.job.reminder, pending.job.until, result)
+
+    def hand_back(self, jobs: list[Claimed]) -> None:
+        """On stopping: give back the claimed reminders not started yet, so another
+        worker takes them now rather than after the lease."""
+        now = timezone.now()
+        try:
+            with transaction.atomic():
+                relaxed_commit()
+                for job in jobs:
+                    rows = [row.pk for _, row in job.taken]
+                    Delivery.objects.filter(
+                        pk__in=rows, status=DeliveryStatus.QUEUED, claim=job.token
+                    ).update(claim=None)
+                    Reminder.objects.filter(
+                        pk=job.reminder.pk, next_at=job.until, claim=job.token
+                    ).update(next_at=now)
+        except Exception:
+            log.exception("handing back %s reminders: they wait for the lease", len(jobs))
 
     def reschedule(self, reminder: Reminder, until: datetime, result: Result) -> None:
         held = Reminder.objects.filter(pk=reminder.pk, next_at=until)
@@ -414,19 +688,6 @@ class Worker:
 
     # --- Recording and sending ------------------------------------------------------
 
-    def prepare(
-        self, reminder: Reminder, out: Outgoing, now: datetime, batch: Batch
-    ) -> Delivery | None:
-        """Record a skip, or the Delivery this worker will send now (as "sending")."""
-        key = {"owner_id": reminder.owner_id, "kind": reminder.kind, "slot": out.slot}
-        if out.skip or out.message is None or not out.targets:
-            record_skip(key, out.skip or "nowhere to send", now)
-            return None
-        row = self.take(key, now)
-        if row is not None and reminder.kind in CAPPED:
-            batch.went_out.setdefault(reminder.owner_id, []).append((now, out.slot))
-        return row
-
     def send_all(self, reminder: Reminder, out: Outgoing, row: Delivery) -> SendOutcome:
         """Send to every target that doesn't have it yet. No database writes here."""
         log.info("sending %s %s for %s", reminder.kind, out.slot, reminder.owner_id)
@@ -483,46 +744,6 @@ class Worker:
                         failing_since=now
                     )
 
-    def take(self, key: dict[str, Any], now: datetime) -> Delivery | None:
-        """The Delivery this worker may send now, recorded as sending; None if it may not."""
-        try:
-            with savepoint_if_needed():
-                return Delivery.objects.create(
-                    **key, status=DeliveryStatus.SENDING, attempts=1, created_at=now, updated_at=now
-                )
-        except IntegrityError:
-            pass
-        row = Delivery.objects.filter(**key).first()
-        if row is None:
-            return None
-        mine = Delivery.objects.filter(pk=row.pk, status=row.status, updated_at=row.updated_at)
-        if row.status == DeliveryStatus.FAILED and row.attempts < times.MAX_ATTEMPTS:
-            if mine.update(
-                status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, updated_at=now
-            ):
-                row.attempts += 1
-                row.status = DeliveryStatus.SENDING
-                return row
-        elif row.status == DeliveryStatus.SENDING and row.updated_at < now - self.lease:
-            # Its worker stopped mid-send: it may have gone out. Never again.
-            mine.update(status=DeliveryStatus.UNCERTAIN, updated_at=now)
-            log.warning(
-                "%s %s for %s may have been sent: not resent",
-                key["kind"],
-                key["slot"],
-                key["owner_id"],
-            )
-        return None
-
-
-def savepoint_if_needed() -> AbstractContextManager[Any]:
-    """A savepoint around a write that may hit a unique key, only inside a transaction.
-
-    The worker runs in autocommit, where a failed INSERT spoils nothing, so it
-    skips the two extra round trips a savepoint costs on PostgreSQL.
-    """
-    return transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext()
-
 
 def relaxed_commit() -> None:
     """On PostgreSQL, don't wait for the disk when this transaction commits.
@@ -543,19 +764,6 @@ def settings_of(owner: User) -> NudgeSettings | None:
         return owner.nudge_settings
     except NudgeSettings.DoesNotExist:
         return None
-
-
-def record_skip(key: dict[str, Any], reason: str, now: datetime) -> None:
-    try:
-        with savepoint_if_needed():
-            Delivery.objects.create(
-                **key, status=DeliveryStatus.SKIPPED, error=reason, created_at=now, updated_at=now
-            )
-    except IntegrityError:
-        # A failed send that is now skipped (paused meanwhile, say) stays quiet.
-        Delivery.objects.filter(**key, status=DeliveryStatus.FAILED).update(
-            status=DeliveryStatus.SKIPPED, error=reason, updated_at=now
-        )
 
 
 def partner_targets(p: Any) -> list[Channel]:

@@ -117,6 +117,9 @@ class Database:
             cursor.execute(sql)
             return cursor.fetchall()
 
+    def sent(self) -> int:
+        return self.rows("SELECT count(*) FROM nudges_delivery WHERE status = 'sent'")[0][0]
+
     def deliveries(self) -> dict[int, list[str]]:
         found: dict[int, list[str]] = {}
         for owner, status in self.rows("SELECT owner_id, status FROM nudges_delivery"):
@@ -164,7 +167,7 @@ class Workers:
             "KITHKIN_LOG_LEVEL": "INFO",
             "DJANGO_SETTINGS_MODULE": "kithkin.settings",
         }
-        for n in range(count):
+        for n in range(len(self.procs), len(self.procs) + count):
             log = open(self.tmp / f"worker{n}.log", "wb")  # noqa: SIM115 - closed with the process
             self.procs.append(
                 subprocess.Popen(
@@ -224,7 +227,7 @@ def test_it_delivers_every_reminder_exactly_once_with_three_workers(
     users = make_people(200, sink.port, "p")
     workers.db.publish()
     workers.start(3)
-    wait_for(lambda: len(workers.db.deliveries()) == 200, "200 deliveries")
+    wait_for(lambda: workers.db.sent() == 200, "200 deliveries")
     wait_for(lambda: sum(sink.counted().values()) >= 200, "200 requests")
     assert workers.stop() == [0, 0, 0], [workers.log(n) for n in range(3)]
 
@@ -260,7 +263,8 @@ def test_it_never_resends_what_a_killed_worker_was_sending(workers: Workers, sin
     workers.procs[victim].kill()
     workers.procs[victim].wait()
 
-    wait_for(lambda: len(workers.db.deliveries()) == 61, "everything else")
+    # The rest of the killed worker's chunk waits "queued" for its lease to end.
+    wait_for(lambda: workers.db.sent() == 60, "everything else")
     wait_for(
         lambda: workers.db.deliveries().get(stuck.pk) == ["uncertain"],
         "the cut-short send to be marked uncertain",
@@ -274,5 +278,45 @@ def test_it_never_resends_what_a_killed_worker_was_sending(workers: Workers, sin
     assert {path: n for path, n in seen.items() if path != "/hold"} == {
         f"/u{u.pk}": 1 for u in others
     }
+    statuses = workers.db.deliveries()
+    assert all(statuses[u.pk] == ["sent"] for u in others)
+
+
+def test_it_sends_the_rest_of_a_killed_workers_chunk_once(workers: Workers, sink: Sink) -> None:
+    (stuck,) = make_people(1, sink.port, "stuck")
+    Channel.objects.filter(owner=stuck).update(
+        target=f"json://127.0.0.1:{sink.port}/hold?rto={WAIT_SECONDS}"
+    )
+    Reminder.objects.filter(owner=stuck).update(next_at=timezone.now() - timedelta(minutes=5))
+    # Ten due in all: one worker (--batch 10) claims them as one chunk.
+    others = make_people(9, sink.port, "r")
+    workers.db.publish()
+    workers.start(1)
+
+    assert sink.held.wait(WAIT_SECONDS), "nobody tried to send the held reminder"
+    # Claimed and queued together; only the first was started.
+    wait_for(
+        lambda: (
+            sorted(s for (s,) in workers.db.rows("SELECT status FROM nudges_delivery"))
+            == ["queued"] * 9 + ["sending"]
+        ),
+        "the chunk to be queued",
+    )
+    workers.procs[0].kill()
+    workers.procs[0].wait()
+    assert {path for path in sink.counted()} == {"/hold"}
+
+    # Two fresh workers: once the lease ends, the nine go once each; the one cut
+    # short is never resent.
+    workers.start(2)
+    wait_for(lambda: workers.db.sent() == 9, "the rest of the chunk")
+    wait_for(
+        lambda: workers.db.deliveries().get(stuck.pk) == ["uncertain"],
+        "the cut-short send to be marked uncertain",
+    )
+    sink.release.set()
+    codes = workers.stop()
+    assert codes[1:] == [0, 0]
+    assert sink.counted() == Counter({"/hold": 1, **{f"/u{u.pk}": 1 for u in others}})
     statuses = workers.db.deliveries()
     assert all(statuses[u.pk] == ["sent"] for u in others)
