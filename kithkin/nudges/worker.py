@@ -56,7 +56,8 @@ import logging
 import uuid
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -132,6 +133,14 @@ class Claimed:
     taken: list[tuple[Outgoing, Delivery]]
     # Another worker is sending part of it: keep the claim, look again after the lease.
     busy: bool = False
+
+
+@dataclass
+class Later:
+    """What a chunk writes once at its end: next times, and channels that worked."""
+
+    done: list[tuple[Claimed, Result]] = field(default_factory=list)
+    ok: dict[int, Channel] = field(default_factory=dict)
 
 
 @dataclass
@@ -438,28 +447,37 @@ class Worker:
         Each Delivery says "sending" (committed, so every worker sees it) before
         its send starts: if this worker dies mid-send it becomes "uncertain". The
         outcome of one reminder is saved in the same commit that marks the next
-        one "sending", so a reminder costs one commit.
+        one "sending", so a reminder costs one commit. What only tidies up (the
+        next times, the channels' last success) is written once for the chunk at
+        its end: if this worker dies first, the next claim of each reminder finds
+        its Delivery final and moves it on.
         """
+        later = Later()
         pending: Sent | None = None
-        for n, job in enumerate(jobs):
-            if self.stopping():
-                self.save(pending)
-                self.hand_back(jobs[n:])
-                return
-            sent: list[tuple[Delivery, SendOutcome]] = []
-            for out, row in job.taken:
-                started = self.start_sending(row, pending)
-                pending = None
-                if started is None:
-                    # Still "queued" (and the claim held): taken again after the lease.
-                    job.busy = True
+        with relaxed_commits():
+            for n, job in enumerate(jobs):
+                if self.stopping():
+                    self.save(pending, later)
+                    pending = None
+                    self.hand_back(jobs[n:])
                     break
-                if started:
-                    sent.append((row, self.send_all(job.reminder, out, row)))
-            pending = Sent(job, sent)
-        self.save(pending)
+                sent: list[tuple[Delivery, SendOutcome]] = []
+                for out, row in job.taken:
+                    started = self.start_sending(row, pending, later)
+                    pending = None
+                    if started is None:
+                        # Still "queued" (and the claim held): taken again after the lease.
+                        job.busy = True
+                        break
+                    if started:
+                        sent.append((row, self.send_all(job.reminder, out, row)))
+                pending = Sent(job, sent)
+            self.save(pending, later)
+            self.tidy(later)
 
-    def start_sending(self, row: Delivery, pending: Sent | None = None) -> bool | None:
+    def start_sending(
+        self, row: Delivery, pending: Sent | None = None, later: Later | None = None
+    ) -> bool | None:
         """Save `pending`, then queued -> sending, only for the claim that queued it.
 
         True: this worker may send it now; False: another took it; None: the
@@ -468,16 +486,15 @@ class Worker:
         now = timezone.now()
         try:
             with transaction.atomic():
-                relaxed_commit()
                 if pending is not None:
-                    self.record(pending)
+                    self.record(pending, later or Later())
                 started = Delivery.objects.filter(
                     pk=row.pk, status=DeliveryStatus.QUEUED, claim=row.claim
                 ).update(status=DeliveryStatus.SENDING, updated_at=now)
         except Exception:
             if pending is not None:
                 # Each on its own, so one's trouble doesn't hold up the other.
-                self.save(pending)
+                self.save(pending, later or Later())
                 return self.start_sending(row)
             log.exception("delivery %s: could not start sending", row.pk)
             return None
@@ -485,25 +502,37 @@ class Worker:
         row.updated_at = now
         return started == 1
 
-    def save(self, pending: Sent | None) -> None:
+    def save(self, pending: Sent | None, later: Later) -> None:
         if pending is None:
             return
         try:
             with transaction.atomic():
-                relaxed_commit()
-                self.record(pending)
+                self.record(pending, later)
         except Exception:
             # The claim runs out; the "sending" rows turn "uncertain", never twice.
             job = pending.job
             log.exception("reminder %s (%s): outcome not saved", job.reminder.pk, job.reminder.kind)
 
-    def record(self, pending: Sent) -> None:
-        """How a reminder's sends went, and when it next fires. In a transaction."""
+    def record(self, pending: Sent, later: Later) -> None:
+        """How a reminder's sends went; its next time is left to `tidy`. In a transaction."""
         result = Result()
         for row, outcome in pending.sent:
             self.finish(row, outcome, result)
+            for channel in outcome.ok:
+                if channel.pk:
+                    later.ok[channel.pk] = channel
         if not pending.job.busy:
-            self.reschedule(pending.job.reminder, pending.job.until, result)
+            later.done.append((pending.job, result))
+
+    def tidy(self, later: Later) -> None:
+        """Write the chunk's next times and its channels' successes, a statement or two each."""
+        try:
+            with transaction.atomic():
+                self.reschedule_all(later.done)
+                channels_ok(list(later.ok.values()))
+        except Exception:
+            # The claims run out; the next ones find the Deliveries final and move on.
+            log.exception("the next times of %s reminders not saved", len(later.done))
 
     def hand_back(self, jobs: list[Claimed]) -> None:
         """On stopping: give back the claimed reminders not started yet, so another
@@ -511,7 +540,6 @@ class Worker:
         now = timezone.now()
         try:
             with transaction.atomic():
-                relaxed_commit()
                 for job in jobs:
                     rows = [row.pk for _, row in job.taken]
                     Delivery.objects.filter(
@@ -523,22 +551,40 @@ class Worker:
         except Exception:
             log.exception("handing back %s reminders: they wait for the lease", len(jobs))
 
-    def reschedule(self, reminder: Reminder, until: datetime, result: Result) -> None:
-        held = Reminder.objects.filter(pk=reminder.pk, next_at=until)
+    def reschedule_all(self, done: list[tuple[Claimed, Result]]) -> None:
+        """Store each reminder's next time: a retry with backoff after a failure (the same
+        slot), else the next firing -- only where this worker still holds the claim."""
         now = timezone.now()
-        if result.failed and not result.gave_up:
-            held.update(next_at=now + times.backoff(result.failed), attempts=result.failed)
-            return
+        groups: dict[tuple[datetime, uuid.UUID], tuple[list[Reminder], list[int]]] = {}
+        for job, result in done:
+            moves, ends = groups.setdefault((job.until, job.token), ([], []))
+            reminder = job.reminder
+            if result.failed and not result.gave_up:
+                when = now + times.backoff(result.failed)
+                moves.append(
+                    Reminder(
+                        pk=reminder.pk, next_at=when, slot=reminder.slot, attempts=result.failed
+                    )
+                )
+                continue
+            found = self.next_firing(reminder, now)
+            if found is None:
+                ends.append(reminder.pk)
+            else:
+                moves.append(Reminder(pk=reminder.pk, next_at=found[0], slot=found[1], attempts=0))
+        for (until, token), (moves, ends) in groups.items():
+            held = Reminder.objects.filter(next_at=until, claim=token)
+            if moves:
+                held.bulk_update(moves, ["next_at", "slot", "attempts"])
+            if ends:
+                held.filter(pk__in=ends).delete()
+
+    def next_firing(self, reminder: Reminder, now: datetime) -> schedule.Firing | None:
         s = settings_of(reminder.owner)
         if reminder.kind == ReminderKind.DAILY and s is not None:
             # The settings read with the reminder: spares a query per daily step.
-            found = schedule.daily_firing(s, now)
-        else:
-            found = schedule.next_firing(reminder.kind, reminder.owner_id, reminder.ref_id, now)
-        if found is None:
-            held.delete()
-        else:
-            held.update(next_at=found[0], slot=found[1], attempts=0)
+            return schedule.daily_firing(s, now)
+        return schedule.next_firing(reminder.kind, reminder.owner_id, reminder.ref_id, now)
 
     # --- What a firing sends ---------------------------------------------------------
 
@@ -714,8 +760,6 @@ class Worker:
 
     def finish(self, row: Delivery, outcome: SendOutcome, result: Result) -> None:
         """Save how a send went: the Delivery, the channels' health, and the retry count."""
-        for channel in outcome.ok:
-            channel_ok(channel)
         for channel, error in outcome.failed:
             channel_failed(channel, error)
         sending = Delivery.objects.filter(pk=row.pk, status=DeliveryStatus.SENDING)
@@ -745,18 +789,32 @@ class Worker:
                     )
 
 
-def relaxed_commit() -> None:
-    """On PostgreSQL, don't wait for the disk when this transaction commits.
+@contextmanager
+def relaxed_commits() -> Iterator[None]:
+    """On PostgreSQL, don't wait for the disk when a commit in this block is made.
 
-    Only for the outcome of a send: if a server crash lost it, the Delivery
-    would still say "sending", become "uncertain" and never be sent again, and
-    the reminder would be claimed again after its lease. It saves one disk
-    flush per reminder, which is most of a reminder's time on slow disks.
+    For marking a Delivery "sending" and saving how a send went: another worker
+    sees each commit at once; only a crash of the database server within a
+    fraction of a second could lose one (see the module docstring for what that
+    costs). It saves a disk flush per reminder, which was most of a reminder's
+    time. Set for the session, not per transaction, to spare a statement per
+    reminder; reset on the way out, so the next chunk's claims wait for the disk.
     """
     connection = transaction.get_connection()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
+        except Exception:
+            # A broken connection is closed and opened again, with the default.
+            log.exception("resetting synchronous_commit")
 
 
 def settings_of(owner: User) -> NudgeSettings | None:
@@ -780,20 +838,21 @@ def partner_targets(p: Any) -> list[Channel]:
     return []
 
 
-def channel_ok(channel: Channel) -> None:
-    """Clear a channel's trouble after a send went through.
+def channels_ok(found: list[Channel]) -> None:
+    """Clear the trouble of channels a send went through, in one statement.
 
     A channel with nothing to clear is not written: the Delivery rows already
     say what went out, and a write per send would double the worker's writes.
     """
-    if not channel.pk:
-        return
-    clean = not (channel.fail_count or channel.failing_since or channel.last_error)
-    if clean and channel.last_ok_at is not None:
-        return
-    Channel.objects.filter(pk=channel.pk).update(
-        last_ok_at=timezone.now(), failing_since=None, fail_count=0, last_error=""
-    )
+    ids = [
+        c.pk
+        for c in found
+        if c.fail_count or c.failing_since or c.last_error or c.last_ok_at is None
+    ]
+    if ids:
+        Channel.objects.filter(pk__in=ids).update(
+            last_ok_at=timezone.now(), failing_since=None, fail_count=0, last_error=""
+        )
 
 
 def channel_failed(channel: Channel, error: str) -> None:

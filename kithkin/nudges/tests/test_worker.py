@@ -404,11 +404,11 @@ def test_it_handles_a_due_reminder_in_a_few_queries(
 ) -> None:
     # For the pass and its chunk: what is due, three reads for the whole batch,
     # claim, read back the claim, read what was recorded, insert, read back what was
-    # queued. For the reminder: to "sending", then in one commit "sent", the
-    # channel's first success and the next time. The rest are savepoints (the test's
-    # own transaction turns the worker's commits into them) and on PostgreSQL a
-    # SET LOCAL synchronous_commit in each commit that doesn't wait for the disk.
-    with django_assert_max_num_queries(21):
+    # queued; at its end, the next times and the channels' first success. For the
+    # reminder: to "sending", then "sent". The rest are savepoints (the test's own
+    # transaction turns the worker's commits into them) and on PostgreSQL the SET
+    # and RESET of synchronous_commit around the commits that don't wait for the disk.
+    with django_assert_max_num_queries(23):
         assert run_at(worker, utc(2026, 11, 23, 9, 0, 5)) == 1
 
 
@@ -416,12 +416,12 @@ def test_it_claims_a_chunk_in_one_go_and_spends_few_statements_a_reminder(
     db: None, worker: Worker, sink: Sink, django_assert_max_num_queries: Any
 ) -> None:
     people = daily_people(30)
-    # One commit per reminder: its outcome ("sent", the next time) saved with the
-    # next one's "sending", plus a savepoint and its release and on PostgreSQL a
-    # SET LOCAL: 6 (5 on SQLite). Claiming one at a time took 9: a claim and an
-    # insert in a commit of their own, which also had to wait for the disk.
-    # Fourteen for the pass and its one chunk of 30 (see above).
-    with django_assert_max_num_queries(14 + 6 * 30):
+    # One commit per reminder: its outcome ("sent") saved with the next one's
+    # "sending", and a savepoint and its release: 4. Claiming and rescheduling one
+    # at a time took 9: a claim and an insert in a commit of their own (which also
+    # had to wait for the disk), a SET LOCAL and the next time. Eighteen for the
+    # pass and its one chunk of 30 (see above).
+    with django_assert_max_num_queries(18 + 4 * 30):
         assert run_at(worker, utc(2026, 11, 23, 9, 0, 5)) == 30
     assert sorted(target for target, _ in sink.sent) == sorted(
         f"daily{n}@example.org" for n in range(30)
