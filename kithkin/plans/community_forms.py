@@ -19,10 +19,7 @@ from kithkin.plans.forms import (
     CUSTOM,
     EVERY_N_WEEKS,
     MAX_DURATION,
-    NTH_CHOICES,
-    REPEATS,
-    WEEKDAY_CHOICES,
-    WEEKLY,
+    RepeatFields,
     build_rule,
     choices_for,
 )
@@ -36,7 +33,7 @@ FIRST_YEAR = 1900
 LAST_YEAR = 2200
 
 
-class CommunityForm(forms.Form):
+class CommunityForm(RepeatFields):
     name = forms.CharField(
         label=_("Name"),
         max_length=200,
@@ -65,33 +62,6 @@ class CommunityForm(forms.Form):
         help_text=_("Anything that makes going easier: who to ask for, what to bring."),
     )
     meets = forms.BooleanField(label=_("It meets regularly"), required=False, initial=True)
-    repeat = forms.ChoiceField(
-        label=_("How often"), choices=REPEATS, initial=WEEKLY, widget=forms.RadioSelect
-    )
-    every = forms.IntegerField(
-        label=_("Every how many weeks"),
-        min_value=2,
-        max_value=recurrence.MAX_INTERVAL,
-        initial=2,
-        required=False,
-        help_text=_("2 is every other week."),
-    )
-    weekdays = forms.MultipleChoiceField(
-        label=_("On"),
-        choices=WEEKDAY_CHOICES,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Leave empty for the weekday of the first day."),
-    )
-    nth = forms.ChoiceField(
-        label=_("Which one in the month"), choices=NTH_CHOICES, initial="1", required=False
-    )
-    rrule = forms.CharField(
-        label=_("Repeat rule"),
-        max_length=500,
-        required=False,
-        help_text=_("An RFC 5545 RRULE value, such as FREQ=WEEKLY;INTERVAL=2;BYDAY=WE."),
-    )
     start_date = forms.DateField(
         label=_("Next (or first) meeting"),
         required=False,

@@ -104,12 +104,9 @@ class PeopleField(forms.ModelMultipleChoiceField):
         return super().clean(value)
 
 
-class PlanForm(forms.Form):
-    title = forms.CharField(
-        label=_("What"),
-        max_length=200,
-        help_text=_("In your words: “call Mum”, “a short walk with Ana”."),
-    )
+class RepeatFields(forms.Form):
+    """The friendly repeat choices plans and communities share (see `build_rule`)."""
+
     repeat = forms.ChoiceField(
         label=_("How often"), choices=REPEATS, initial=WEEKLY, widget=forms.RadioSelect
     )
@@ -136,6 +133,14 @@ class PlanForm(forms.Form):
         max_length=500,
         required=False,
         help_text=_("An RFC 5545 RRULE value, such as FREQ=WEEKLY;INTERVAL=2;BYDAY=WE."),
+    )
+
+
+class PlanForm(RepeatFields):
+    title = forms.CharField(
+        label=_("What"),
+        max_length=200,
+        help_text=_("In your words: “call Mum”, “a short walk with Ana”."),
     )
     start_date = forms.DateField(
         label=_("First day"),
