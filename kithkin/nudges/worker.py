@@ -25,29 +25,36 @@ One pass (`run_once`):
    again. Missing one gentle reminder is better than two.
 4. Then for each reminder of the chunk, outside that transaction: move its
    Delivery from "queued" to "sending" with a conditional update (only the
-   holder of the uuid, only from "queued") and commit; send, channel by
-   channel, remembering which channels have it, so a retry only sends to the
-   rest; store the outcome and the next `next_at` (a retry with backoff after
-   a failure, the same slot; else the next firing) -- conditional on still
-   holding the claim, so a settings change made meanwhile wins.
+   holder of the uuid, only from "queued") and commit, in the same commit as
+   the previous reminder's outcome; send, channel by channel, remembering
+   which channels have it, so a retry only sends to the rest.
+5. At the chunk's end, in one transaction: each reminder's next `next_at` (a
+   retry with backoff after a failure, the same slot; else the next firing)
+   -- conditional on still holding the claim, so a settings change made
+   meanwhile wins -- and the channels' last success.
 
 What a crash costs: a worker killed mid-chunk leaves the reminder it was
 sending "sending" (it becomes "uncertain", never resent) and the rest of its
-chunk "queued": another worker sends those once the lease ends. A worker
-asked to stop (SIGTERM) finishes the reminder in hand and hands the rest of
-its chunk back at once (`hand_back`).
+chunk "queued": another worker sends those once the lease ends. What it sent
+before is "sent"; those reminders move on at their next claim. A worker asked
+to stop (SIGTERM) finishes the reminder in hand and hands the rest of its
+chunk back at once (`hand_back`). A worker that finds a Delivery "queued" or
+"sending" by another worker within the lease keeps its claim and looks again
+when it ends, so a worker dying then is still noticed.
 
 Commits: one durable commit per chunk (the claims and the queued records),
-then per reminder two commits that don't wait for the disk on PostgreSQL
-(`relaxed_commit`): "sending" before the send, the outcome after it. Another
-worker sees them at once; only a crash of the database server itself (not of
-a worker) within a fraction of a second after them (the WAL writer flushes
-every 200 ms, and any later durable commit flushes them too) could lose
-them. Losing an outcome leaves "sending", which becomes "uncertain": never
-twice. Losing a "sending" mark turns the row back into "queued", and after
-the lease it would be sent a second time: that database-crash window is the
-one place a reminder can go twice, traded for not waiting for a disk flush
-per reminder. SQLite commits are local (WAL, synchronous=NORMAL).
+then one per reminder that doesn't wait for the disk on PostgreSQL
+(`relaxed_commits`): the previous outcome and this "sending", before the
+send. Another worker sees it at once; only a crash of the database server
+itself (not of a worker) within a fraction of a second after it (the WAL
+writer flushes every 200 ms, and any later durable commit flushes it too)
+could lose it. Losing an outcome leaves "sending", which becomes "uncertain":
+never twice. Losing a "sending" mark turns the row back into "queued", and
+after the lease it would be sent a second time: that database-crash window
+is the one place a reminder can go twice, traded for not waiting for a disk
+flush per reminder (before chunks, the claim and "sending" were one durable
+commit per reminder, and most of its time). SQLite commits are local (WAL,
+synchronous=NORMAL, as for the whole app).
 """
 
 from __future__ import annotations
@@ -574,7 +581,9 @@ class Worker:
                 moves.append(Reminder(pk=reminder.pk, next_at=found[0], slot=found[1], attempts=0))
         for (until, token), (moves, ends) in groups.items():
             held = Reminder.objects.filter(next_at=until, claim=token)
-            if moves:
+            if moves and transaction.get_connection().vendor == "postgresql":
+                move_held(moves, until, token)
+            elif moves:
                 held.bulk_update(moves, ["next_at", "slot", "attempts"])
             if ends:
                 held.filter(pk__in=ends).delete()
@@ -815,6 +824,21 @@ def relaxed_commits() -> Iterator[None]:
         except Exception:
             # A broken connection is closed and opened again, with the default.
             log.exception("resetting synchronous_commit")
+
+
+def move_held(moves: list[Reminder], until: datetime, token: uuid.UUID) -> None:
+    """`bulk_update` for PostgreSQL, from a VALUES list: building its CASE
+    expressions took longer than the database took to run them."""
+    rows = ", ".join(["(%s, %s::timestamptz, %s, %s)"] * len(moves))
+    params: list[Any] = [v for m in moves for v in (m.pk, m.next_at, m.slot, m.attempts)]
+    table = Reminder._meta.db_table
+    with transaction.get_connection().cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS r SET next_at = v.next_at, slot = v.slot, attempts = v.attempts "  # noqa: S608 - the table name is ours
+            f"FROM (VALUES {rows}) AS v(id, next_at, slot, attempts) "
+            "WHERE r.id = v.id AND r.next_at = %s AND r.claim = %s",
+            [*params, until, token],
+        )
 
 
 def settings_of(owner: User) -> NudgeSettings | None:
