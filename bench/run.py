@@ -607,7 +607,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.only == "planner":
             from bench.planner import bench_planner
 
-            bench_planner(rows)
+            bench_planner(rows, profile=args.profile)
             return _report(rows, started)
         circle, ms, n = timed(generate_circle)
         rows.append(
