@@ -42,7 +42,7 @@ def _get_interaction_for_user(request: HttpRequest, pk: int) -> Interaction:
     return get_object_or_404(_interactions(_owner(request)), pk=pk)
 
 
-def _people_for_user(owner: User, ids: list[int]) -> list[Person]:
+def people_for_user(owner: User, ids: list[int]) -> list[Person]:
     """The owner's people with these ids, in order; a 422 naming any that aren't.
 
     Someone else's person and one that doesn't exist get the same answer, so an
@@ -89,7 +89,7 @@ def list_interactions(
 )
 def log_interaction(request: HttpRequest, payload: InteractionIn) -> Status[Interaction]:
     owner = _owner(request)
-    people = _people_for_user(owner, payload.people)
+    people = people_for_user(owner, payload.people)
     created = actions.do_log_interaction(
         owner,
         people,
@@ -125,7 +125,7 @@ def update_interaction(
     owner = _owner(request)
     interaction = _get_interaction_for_user(request, id)
     changes = payload.model_dump(exclude_unset=True)
-    people = _people_for_user(owner, changes.pop("people")) if "people" in changes else None
+    people = people_for_user(owner, changes.pop("people")) if "people" in changes else None
     if "feeling_after" in changes:
         changes["feeling_after"] = changes["feeling_after"] or ""
     if changes or people is not None:

@@ -32,6 +32,7 @@ from pydantic import (
 from pydantic.json_schema import SkipJsonSchema, WithJsonSchema
 
 from kithkin.accounts.models import User
+from kithkin.api.interactions import people_for_user
 from kithkin.api.schemas import ErrorOut, ObjectId, Pages, PersonIds
 from kithkin.circle.models import Person
 from kithkin.lib.http import request_owner as _owner
@@ -228,27 +229,6 @@ def _get_plan_for_user(request: HttpRequest, pk: int) -> Plan:
     return get_object_or_404(_plans(_owner(request)), pk=pk)
 
 
-def _people_for_user(owner: User, ids: list[int]) -> list[Person]:
-    """The owner's people with these ids; a 422 naming any that aren't.
-
-    Someone else's person and one that doesn't exist get the same answer.
-    """
-    found = Person.objects.filter(owner=owner, pk__in=ids).in_bulk()
-    unknown = [(i, pk) for i, pk in enumerate(ids) if pk not in found]
-    if unknown:
-        raise ValidationError(
-            [
-                {
-                    "type": "unknown_person",
-                    "loc": ["body", "payload", "people", i],
-                    "msg": f"There is no person {pk} in your circle.",
-                }
-                for i, pk in unknown
-            ]
-        )
-    return [found[pk] for pk in ids]
-
-
 def _save(plan: Plan, people: list[Person] | None) -> Plan:
     """Save through the plan rules; a rule that can't be used is a 422, nothing written."""
     try:
@@ -281,7 +261,7 @@ def list_plans(request: HttpRequest) -> QuerySet[Plan]:
 )
 def create_plan(request: HttpRequest, payload: PlanIn) -> Status[Any]:
     owner = _owner(request)
-    people = _people_for_user(owner, payload.people)
+    people = people_for_user(owner, payload.people)
     plan = Plan(
         owner=owner,
         title=payload.title,
@@ -334,7 +314,7 @@ def update_plan(request: HttpRequest, id: ObjectId, payload: PlanPatch) -> Plan 
             },
         )
     changes = payload.model_dump(exclude_unset=True)
-    people = _people_for_user(owner, changes.pop("people")) if "people" in changes else None
+    people = people_for_user(owner, changes.pop("people")) if "people" in changes else None
     if "start" in changes:
         start: datetime = changes.pop("start")
         plan.start_date, plan.start_time = start.date(), start.time()
