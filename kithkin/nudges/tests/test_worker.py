@@ -526,3 +526,23 @@ def test_it_sends_the_weekly_summary_to_an_email_only_partner(
     run_at(worker, utc(2026, 11, 22, 18, 0, 1))
     assert [target for target, _ in sink.sent] == ["ana@example.org"]
     assert Reminder.objects.get(owner=alice, kind="partner_summary").slot == f"{p.pk}:2026-W48"
+
+
+def test_it_hands_back_what_it_had_not_started_when_asked_to_stop(db: None, sink: Sink) -> None:
+    daily_people(3)
+    stopping = Worker(send=sink, stopping=lambda: len(sink.sent) >= 1)
+    # It stops after the first send; the other two are handed back, not left
+    # to wait for the lease.
+    assert run_at(stopping, utc(2026, 11, 23, 9, 0)) == 3
+    assert len(sink.sent) == 1
+    assert sorted(Delivery.objects.values_list("status", flat=True)) == [
+        "queued",
+        "queued",
+        "sent",
+    ]
+    assert not Delivery.objects.filter(status="queued", claim__isnull=False).exists()
+    # Another worker a second later (well within the lease) sends them, once each.
+    assert run_at(Worker(send=sink), utc(2026, 11, 23, 9, 0, 1)) == 2
+    assert sorted(target for target, _ in sink.sent) == [f"daily{n}@example.org" for n in range(3)]
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
+    assert set(Reminder.objects.values_list("slot", flat=True)) == {"2026-11-24"}
