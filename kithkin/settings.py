@@ -37,6 +37,9 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 # link from someone who already has an account; closed: the host adds accounts.
 REGISTRATION = envchoice("KITHKIN_REGISTRATION", "open", ("open", "invite", "closed"))
 SITE_NAME = os.getenv("KITHKIN_SITE_NAME", "Kithkin")
+# Where people reach Kithkin (e.g. https://kithkin.example.org): reminders and emails
+# sent by the worker link back to it; without it they name the page instead.
+SITE_URL = os.getenv("KITHKIN_SITE_URL", "").strip().rstrip("/")
 
 INSTALLED_APPS = [
     "kithkin.accounts",

@@ -6,13 +6,13 @@ recipient's language. A reminder never counts what someone didn't do.
 
 from __future__ import annotations
 
-import os
 import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
@@ -51,7 +51,7 @@ class Message:
 def absolute(path: str) -> str:
     """`path` on this server. KITHKIN_SITE_URL (e.g. https://kithkin.example.org) makes links
     absolute; without it, reminders name the page instead of linking to it."""
-    base = os.getenv("KITHKIN_SITE_URL", "").strip().rstrip("/")
+    base: str = settings.SITE_URL
     return f"{base}{path}" if base else path
 
 
