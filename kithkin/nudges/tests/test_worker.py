@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kithkin.accounts.models import User
@@ -546,3 +548,20 @@ def test_it_hands_back_what_it_had_not_started_when_asked_to_stop(db: None, sink
     assert sorted(target for target, _ in sink.sent) == [f"daily{n}@example.org" for n in range(3)]
     assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
     assert set(Reminder.objects.values_list("slot", flat=True)) == {"2026-11-24"}
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the one-statement save is PostgreSQL's"
+)
+def test_on_postgresql_a_sends_outcome_and_the_next_start_are_one_statement(
+    db: None, worker: Worker, sink: Sink
+) -> None:
+    daily_people(5)
+    with CaptureQueriesContext(connection) as ctx:
+        assert run_at(worker, utc(2026, 11, 23, 9, 0, 5)) == 5
+    # The first send has nothing before it to save; the last one's outcome is
+    # saved on its own at the end of the chunk.
+    combined = [q for q in ctx.captured_queries if q["sql"].startswith("WITH finished")]
+    assert len(combined) == 4
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
+    assert len(sink.sent) == 5
