@@ -2,6 +2,7 @@
 
 kithkin serve [--host H] [--port N]
 kithkin worker [--once] [--interval SECONDS] [--batch N]   (sends reminders; run one or more)
+kithkin backup DEST | restore SRC [--yes]   (SQLite; PostgreSQL uses pg_dump)
 kithkin migrate | createuser | token | invite | demo | check ...
 """
 
