@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from typing import Any
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kithkin.accounts.decorators import onboarded_required
+from kithkin.lib import csvfile
 from kithkin.lib.http import request_owner as _owner
 from kithkin.today.models import DayEnergy
 from kithkin.wellbeing.checkin_forms import CheckInForm, DayForm, RangeForm
@@ -143,44 +143,28 @@ CSV_COLUMNS = [
     "note",
     "tags",
 ]
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_CHUNK = 500
-BOM = "\ufeff"
-
-
-def safe_cell(value: object) -> str:
-    """The cell as text, with a leading apostrophe if a spreadsheet would run it."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
-class _Echo:
-    """A file-like object whose write returns the line, for streaming csv.writer."""
-
-    def write(self, value: str) -> str:
-        return value
 
 
 def _csv_rows(rows: Iterable[tuple[Any, ...]], mood_words: dict[int, str]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    # The byte order mark tells Excel the file is UTF-8; without it, notes with
-    # accents or emoji open garbled in the local code page.
-    yield BOM + writer.writerow(CSV_COLUMNS)
-    for day, mood, energy, sleep, rested, meaningful, connected, note, tags in rows:
-        cells: list[object] = [
-            day.isoformat(),
-            mood,
-            mood_words.get(mood, ""),
-            energy,
-            format_hours(sleep),
-            rested,
-            "" if meaningful is None else ("yes" if meaningful else "no"),
-            connected,
-            note,
-            ", ".join(str(t) for t in tags or []),
-        ]
-        yield writer.writerow([safe_cell(c) for c in cells])
+    return csvfile.stream(
+        CSV_COLUMNS,
+        (
+            [
+                day.isoformat(),
+                mood,
+                mood_words.get(mood, ""),
+                energy,
+                format_hours(sleep),
+                rested,
+                "" if meaningful is None else ("yes" if meaningful else "no"),
+                connected,
+                note,
+                ", ".join(str(t) for t in tags or []),
+            ]
+            for day, mood, energy, sleep, rested, meaningful, connected, note, tags in rows
+        ),
+    )
 
 
 # The decorator is annotated for HttpResponse; a streamed response works the same.

@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kithkin.accounts.models import User
-from kithkin.wellbeing.checkins import CSV_COLUMNS, safe_cell
+from kithkin.lib.csvfile import safe_cell
+from kithkin.wellbeing.checkins import CSV_COLUMNS
 from kithkin.wellbeing.models import CheckIn
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,33 @@
+"""Streamed CSV files that open cleanly in spreadsheets and can't run formulas."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator, Sequence
+
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The byte order mark tells Excel the file is UTF-8; without it, notes with
+# accents or emoji open garbled in the local code page.
+BOM = "\ufeff"
+
+
+def safe_cell(value: object) -> str:
+    """The cell as text, with a leading apostrophe if a spreadsheet would run it."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for streaming csv.writer."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def stream(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[str]:
+    """The lines of a CSV file, BOM and header first, every cell made safe."""
+    writer = csv.writer(_Echo())
+    yield BOM + writer.writerow(header)
+    for row in rows:
+        yield writer.writerow([safe_cell(c) for c in row])
