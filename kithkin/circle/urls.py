@@ -8,6 +8,7 @@ urlpatterns = [
     path("people/import/", imports.upload, name="import_contacts"),
     path("people/import/<id:pk>/", imports.preview, name="import_preview"),
     path("people/export.vcf", imports.export_vcf, name="export_contacts"),
+    path("people/contacts.csv", imports.export_contacts_csv, name="export_contacts_csv"),
     path("people/<id:pk>/", views.person, name="person"),
     path("people/<id:pk>/edit/", views.edit_person, name="edit_person"),
     path("people/<id:pk>/archive/", views.archive_person, name="archive_person"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -436,3 +437,43 @@ def test_it_writes_exactly_what_the_preview_showed_or_nothing(alice: User, text:
     # Importing the same text again adds and changes nobody.
     again = ContactImport.objects.create(owner=alice, payload=text)
     assert vcard.build_plan(again).writes == 0
+
+
+def test_it_exports_contacts_as_a_spreadsheet(
+    alice_client: Client, alice: User, bob: User, django_assert_max_num_queries: Any
+) -> None:
+    import csv
+    import io
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from kithkin.circle import actions, imports
+    from kithkin.circle.models import Interaction
+
+    ana = Person.objects.create(owner=alice, name="Ana")
+    sam = Person.objects.create(owner=alice, name="Sam")
+    summer = datetime(2026, 7, 1, 17, 30, tzinfo=ZoneInfo("UTC"))  # 18:30 in London
+    actions.do_log_interaction(
+        alice, [sam, ana], channel="in_person", happened_at=summer, feeling_after="lifted"
+    )
+    actions.do_log_interaction(
+        alice, [ana], channel="text", happened_at=summer + timedelta(days=1), note="=1+1"
+    )
+    gone = actions.do_log_interaction(alice, [sam], channel="call", happened_at=summer)
+    actions.do_delete_interaction(gone)
+    theirs = Person.objects.create(owner=bob, name="Bob's friend")
+    actions.do_log_interaction(bob, [theirs], channel="call", happened_at=summer)
+
+    with mock.patch.object(imports, "CONTACT_CHUNK", 1), django_assert_max_num_queries(12):
+        response = alice_client.get(reverse("export_contacts_csv"))
+        body = b"".join(response.streaming_content).decode()
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Cache-Control"] == "no-store"
+    assert body.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    assert rows == [
+        imports.CONTACT_COLUMNS,
+        ["2026-07-01 18:30", "Ana; Sam", "in_person", "micro", "me", "lifted", "no", ""],
+        ["2026-07-02 18:30", "Ana", "text", "micro", "me", "", "no", "'=1+1"],
+    ]
+    assert Interaction.objects.filter(owner=alice).count() == 3  # one set aside, not exported
