@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from unittest import mock
 
 import pytest
@@ -466,7 +466,7 @@ def test_it_exports_contacts_as_a_spreadsheet(
 
     with mock.patch.object(imports, "CONTACT_CHUNK", 1), django_assert_max_num_queries(12):
         response = alice_client.get(reverse("export_contacts_csv"))
-        body = b"".join(response.streaming_content).decode()
+        body = b"".join(cast(Any, response).streaming_content).decode()
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Cache-Control"] == "no-store"
     assert body.startswith("\ufeff")
