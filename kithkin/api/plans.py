@@ -36,6 +36,7 @@ from kithkin.api.interactions import people_for_user
 from kithkin.api.schemas import ErrorOut, ObjectId, Pages, PersonIds
 from kithkin.circle.models import Person
 from kithkin.lib.http import request_owner as _owner
+from kithkin.lib.limits import FIRST_SCHEDULE_YEAR, LAST_SCHEDULE_YEAR
 from kithkin.plans import actions, recurrence
 from kithkin.plans.forms import MAX_DURATION
 from kithkin.plans.models import Occurrence, Plan, PlanPerson
@@ -57,6 +58,9 @@ def _no_nul(value: str) -> str:
     return value
 
 
+YEARS_MESSAGE = f"The year should be between {FIRST_SCHEDULE_YEAR} and {LAST_SCHEDULE_YEAR}."
+
+
 def _local_start(value: object) -> object:
     """A local date and time to the minute, without an offset: the zone is `timezone`."""
     if isinstance(value, str) and LOCAL_START.fullmatch(value):
@@ -64,8 +68,8 @@ def _local_start(value: object) -> object:
             parsed = datetime.fromisoformat(value)
         except ValueError:
             raise ValueError("That date or time doesn't exist, e.g. 2026-03-18T18:00.") from None
-        if not 1900 <= parsed.year <= 2200:
-            raise ValueError("The year should be between 1900 and 2200.")
+        if not FIRST_SCHEDULE_YEAR <= parsed.year <= LAST_SCHEDULE_YEAR:
+            raise ValueError(YEARS_MESSAGE)
         return parsed
     raise ValueError(
         "Write the start as a local date and time without an offset, such as "
@@ -84,8 +88,8 @@ def _zone(value: str) -> str:
 def _day(value: object) -> object:
     if isinstance(value, str) and ISO_DAY.fullmatch(value):
         # The same years as a start: the window's edges must stay datetimes in any zone.
-        if not 1900 <= int(value[:4]) <= 2200:
-            raise ValueError("The year should be between 1900 and 2200.")
+        if not FIRST_SCHEDULE_YEAR <= int(value[:4]) <= LAST_SCHEDULE_YEAR:
+            raise ValueError(YEARS_MESSAGE)
         return value
     raise ValueError("Write the date as YYYY-MM-DD, e.g. 2026-03-14.")
 

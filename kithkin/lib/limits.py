@@ -7,6 +7,10 @@ from datetime import UTC, datetime, timedelta
 MAX_ID = 2**63 - 1
 # Dates far outside a life are typos, and some would overflow date arithmetic.
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+# The years a plan or group's schedule may start in: beyond them the calendar
+# can't be expanded (year 9999 overflows), and anything so far off is a typo.
+FIRST_SCHEDULE_YEAR = 1900
+LAST_SCHEDULE_YEAR = 2200
 # "Give space until": at most this far ahead.
 LONGEST_PAUSE = timedelta(days=3650)
 

@@ -6,7 +6,7 @@ A community's meetings use the plan form's repeat choices ("every week",
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 from typing import Any
 
 from django import forms
@@ -27,10 +27,6 @@ from kithkin.plans.models import Community, CommunityKind, Place, PlaceKind, Pla
 
 # What makes a calendar app show a meeting as changed (RFC 5545 SEQUENCE).
 SCHEDULE_FIELDS = ("rrule", "start_date", "start_time", "timezone", "duration_minutes", "meets")
-# Meetings are counted from their first day: a year far off (0001, 9999) is a
-# typo, and runs off the end of what dates can hold when repeated or put in a calendar.
-FIRST_YEAR = 1900
-LAST_YEAR = 2200
 
 
 class CommunityForm(RepeatFields):
@@ -113,12 +109,6 @@ class CommunityForm(RepeatFields):
         if not name:
             raise forms.ValidationError(_("A name for the group, please."))
         return name
-
-    def clean_start_date(self) -> date | None:
-        value: date | None = self.cleaned_data.get("start_date")
-        if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
-            raise forms.ValidationError(_("Could you check the year? That's a long way off."))
-        return value
 
     def clean_start_time(self) -> time | None:
         value: time | None = self.cleaned_data.get("start_time")

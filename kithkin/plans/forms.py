@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kithkin.accounts.models import User, timezone_names
 from kithkin.circle.models import Person
-from kithkin.lib.limits import as_id
+from kithkin.lib.limits import FIRST_SCHEDULE_YEAR, LAST_SCHEDULE_YEAR, as_id
 from kithkin.plans import recurrence
 from kithkin.plans.models import Plan, PlanEnergy
 from kithkin.plans.wording import DAY_CODES, ORDINALS, byday_items
@@ -105,7 +105,10 @@ class PeopleField(forms.ModelMultipleChoiceField):
 
 
 class RepeatFields(forms.Form):
-    """The friendly repeat choices plans and communities share (see `build_rule`)."""
+    """The friendly repeat choices plans and communities share (see `build_rule`).
+
+    Each form declares its own `start_date` (labels differ); its years are checked here.
+    """
 
     repeat = forms.ChoiceField(
         label=_("How often"), choices=REPEATS, initial=WEEKLY, widget=forms.RadioSelect
@@ -134,6 +137,12 @@ class RepeatFields(forms.Form):
         required=False,
         help_text=_("An RFC 5545 RRULE value, such as FREQ=WEEKLY;INTERVAL=2;BYDAY=WE."),
     )
+
+    def clean_start_date(self) -> date | None:
+        value: date | None = self.cleaned_data.get("start_date")
+        if value is not None and not FIRST_SCHEDULE_YEAR <= value.year <= LAST_SCHEDULE_YEAR:
+            raise forms.ValidationError(_("Could you check the year? That's a long way off."))
+        return value
 
 
 class PlanForm(RepeatFields):
@@ -230,13 +239,6 @@ class PlanForm(RepeatFields):
         if not title:
             raise forms.ValidationError(_("A few words for the plan, please."))
         return title
-
-    def clean_start_date(self) -> date | None:
-        # The API keeps to the same years: far ends of the calendar can't be expanded.
-        value: date | None = self.cleaned_data.get("start_date")
-        if value is not None and not 1900 <= value.year <= 2200:
-            raise forms.ValidationError(_("Could you check the year? That's a long way off."))
-        return value
 
     def clean_start_time(self) -> time:
         value: time = self.cleaned_data["start_time"]
