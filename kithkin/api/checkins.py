@@ -27,10 +27,9 @@ from pydantic import (
     StrictStr,
     field_validator,
 )
-from pydantic.json_schema import SkipJsonSchema
 
 from kithkin.accounts.models import User
-from kithkin.api.schemas import ErrorOut, ObjectId, Pages
+from kithkin.api.schemas import ErrorOut, ObjectId, Omitted, Pages, not_null
 from kithkin.lib.http import request_owner as _owner
 from kithkin.wellbeing import checkin_rules as rules
 from kithkin.wellbeing.models import CheckIn
@@ -115,13 +114,6 @@ Tags = Annotated[
         f"each up to {rules.MAX_TAG_LENGTH} characters."
     ),
 ]
-Omitted: TypeAlias = SkipJsonSchema[None]
-
-
-def _not_null(value: object) -> object:
-    if value is None:
-        raise ValueError("This can't be null. Leave it out to keep it as it is.")
-    return value
 
 
 class CheckInOut(Schema):
@@ -180,7 +172,7 @@ class CheckInPatch(Schema):
     note: Note | Omitted = None
     tags: Tags | Omitted = None
 
-    _present = field_validator("date", "mood", "note", "tags")(_not_null)
+    _present = field_validator("date", "mood", "note", "tags")(not_null)
 
 
 class CheckInFilters(Schema):

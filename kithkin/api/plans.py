@@ -29,11 +29,11 @@ from pydantic import (
     StringConstraints,
     field_validator,
 )
-from pydantic.json_schema import SkipJsonSchema, WithJsonSchema
+from pydantic.json_schema import WithJsonSchema
 
 from kithkin.accounts.models import User
 from kithkin.api.interactions import people_for_user
-from kithkin.api.schemas import ErrorOut, ObjectId, Pages, PersonIds
+from kithkin.api.schemas import ErrorOut, ObjectId, Omitted, Pages, PersonIds, not_null
 from kithkin.circle.models import Person
 from kithkin.lib.http import request_owner as _owner
 from kithkin.lib.limits import FIRST_SCHEDULE_YEAR, LAST_SCHEDULE_YEAR
@@ -129,13 +129,6 @@ ZoneName = Annotated[
 ]
 Minutes = Annotated[StrictInt, Field(ge=5, le=MAX_DURATION)]
 DayIn = Annotated[date, BeforeValidator(_day)]
-Omitted = SkipJsonSchema[None]
-
-
-def _not_null(value: object) -> object:
-    if value is None:
-        raise ValueError("This can't be null. Leave it out to keep it as it is.")
-    return value
 
 
 class PlanOut(Schema):
@@ -189,7 +182,7 @@ class PlanPatch(Schema):
 
     _present = field_validator(
         "title", "start", "timezone", "duration_minutes", "energy", "place", "people"
-    )(_not_null)
+    )(not_null)
 
 
 class OccurrenceOut(Schema):

@@ -147,12 +147,12 @@ PersonIds = Annotated[list[DbId], Field(max_length=200), AfterValidator(_unique)
 
 
 # PATCH: a field left out keeps its value. For fields that can't be empty the
-# None default only marks "left out"; an explicit null is refused by _not_null, and
+# None default only marks "left out"; an explicit null is refused by not_null, and
 # the OpenAPI schema doesn't offer null for them.
 Omitted: TypeAlias = SkipJsonSchema[None]
 
 
-def _not_null(value: object) -> object:
+def not_null(value: object) -> object:
     if value is None:
         raise ValueError("This can't be null. Leave it out to keep it as it is.")
     return value
@@ -280,7 +280,7 @@ class PersonPatch(Schema):
         "notes",
         "archived",
         "trusted",
-    )(_not_null)
+    )(not_null)
 
 
 class PersonFilters(Schema):
@@ -340,7 +340,7 @@ class InteractionPatch(Schema):
 
     _present = field_validator(
         "people", "channel", "size", "initiated_by", "happened_at", "awaiting_reply", "note"
-    )(_not_null)
+    )(not_null)
 
 
 class InteractionFilters(Schema):

@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
@@ -18,7 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kithkin.accounts.decorators import onboarded_required
 from kithkin.lib.http import request_owner as _owner
 from kithkin.plans import ical
-from kithkin.plans.models import CalendarFeed, Plan, new_feed_token
+from kithkin.plans.models import CalendarFeed, new_feed_token
+from kithkin.plans.views import _get_plan_for_user
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 # Calendar apps poll; a short private cache spares repeat fetches without
@@ -27,13 +27,6 @@ CACHE_CONTROL = "private, max-age=900"
 # last_fetched_at is written at most this often: it answers "is my calendar app
 # subscribed?", which doesn't need a write on every poll.
 FETCH_NOTED_EVERY = timedelta(hours=1)
-
-
-def _get_plan_for_user(request: HttpRequest, pk: int) -> Plan:
-    """A plan the signed-in person owns or joined as a guest; anything else is a 404."""
-    owner = _owner(request)
-    found = Plan.objects.filter(Q(owner=owner) | Q(guests__owner=owner), pk=pk).distinct()
-    return get_object_or_404(found)
 
 
 def _feed_url(request: HttpRequest, feed: CalendarFeed) -> str:
@@ -107,7 +100,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
 @onboarded_required
 @require_GET
 def plan_ics(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _get_plan_for_user(request, pk)
+    plan = _get_plan_for_user(request, pk, guest_ok=True)
     now = timezone.now()
     body = ical.calendar_bytes(ical.plan_entries(plan, _owner(request)), plan.title, now)
     name = (slugify(plan.title)[:60].strip("-") or "plan") + ".ics"
