@@ -582,7 +582,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--only",
-        choices=["insights", "planner"],
+        choices=["insights", "planner", "export", "cli"],
         help="run one case alone (each writes its own data; planner: the reminder worker "
         "with 100,000 people, see bench/planner.py)",
     )
@@ -608,6 +608,16 @@ def main(argv: list[str] | None = None) -> int:
             from bench.planner import bench_planner
 
             bench_planner(rows, profile=args.profile)
+            return _report(rows, started)
+        if args.only == "export":
+            from bench.export import bench_export
+
+            bench_export(rows, profile=args.profile)
+            return _report(rows, started)
+        if args.only == "cli":
+            from bench.cli import bench_cli
+
+            bench_cli(rows)
             return _report(rows, started)
         circle, ms, n = timed(generate_circle)
         rows.append(

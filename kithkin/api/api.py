@@ -14,7 +14,19 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from kithkin.accounts.models import User
-from kithkin.api import checkins, interactions, measures, partners, people, plans, today
+from kithkin.api import (
+    checkins,
+    communities,
+    goals,
+    interactions,
+    measures,
+    partners,
+    people,
+    plans,
+    settings,
+    support,
+    today,
+)
 from kithkin.api.auth import TokenAuth
 from kithkin.api.schemas import ErrorOut
 
@@ -64,6 +76,10 @@ api.add_router("/interactions", interactions.router)
 api.add_router("", today.router)
 api.add_router("/checkins", checkins.router)
 api.add_router("/measures", measures.router)
+api.add_router("/goals", goals.router)
+api.add_router("", communities.router)  # /communities and /places
+api.add_router("/support", support.router)
+api.add_router("", settings.router)  # /settings and /tokens
 
 
 class MeOut(Schema):
