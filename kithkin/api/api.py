@@ -17,6 +17,7 @@ from kithkin.accounts.models import User
 from kithkin.api import (
     checkins,
     communities,
+    export,
     goals,
     interactions,
     measures,
@@ -80,6 +81,7 @@ api.add_router("/goals", goals.router)
 api.add_router("", communities.router)  # /communities and /places
 api.add_router("/support", support.router)
 api.add_router("", settings.router)  # /settings and /tokens
+api.add_router("/export", export.router)
 
 
 class MeOut(Schema):
