@@ -3,6 +3,8 @@
 # No `from __future__ import annotations` here: ninja reads the view annotations
 # through @paginate's wrapper, whose globals are ninja's, so strings wouldn't resolve.
 
+from typing import Any
+
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -137,8 +139,39 @@ def update_interaction(
     "/{id}",
     response={204: None, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Delete a contact",
-    description="It stops counting at once; the web app can still undo it for a few minutes.",
+    description="It stops counting at once. For a few minutes it can be brought back "
+    "with POST /interactions/{id}/restore, as the web app's undo does.",
 )
 def delete_interaction(request: HttpRequest, id: ObjectId) -> Status[None]:
     actions.do_delete_interaction(_get_interaction_for_user(request, id))
     return Status(204, None)
+
+
+@router.post(
+    "/{id}/restore",
+    response={
+        200: InteractionOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+    },
+    summary="Bring back a contact you deleted",
+    description="The web app's undo: within a few minutes of deleting it, the contact "
+    "counts again as before. Later it can't be brought back (409 `too_late`). A contact "
+    "that wasn't deleted is simply given back.",
+)
+def restore_interaction(request: HttpRequest, id: ObjectId) -> Interaction | Status[Any]:
+    # Only undo reaches a deleted contact; everything else treats it as gone.
+    interaction = get_object_or_404(Interaction.objects, pk=id, owner=_owner(request))
+    if not actions.do_undo_delete(interaction):
+        return Status(
+            409,
+            {
+                "code": "too_late",
+                "message": "That was deleted a while ago, so it can't be brought back now.",
+                "details": [],
+            },
+        )
+    return _get_interaction_for_user(request, id)

@@ -289,6 +289,63 @@ def test_delete_is_a_soft_delete_that_stops_it_counting(client: Client, alice: U
     assert listed["count"] == 1
 
 
+def test_a_deleted_contact_can_be_brought_back_for_a_few_minutes(
+    client: Client, alice: User
+) -> None:
+    sam = person(alice, "Sam")
+    older = contact(alice, [sam], days_ago=10)
+    newer = contact(alice, [sam], days_ago=1)
+    auth = _auth(alice)
+    assert client.delete(f"/api/v1/interactions/{newer.pk}", headers=auth).status_code == 204
+    r = client.post(f"/api/v1/interactions/{newer.pk}/restore", headers=auth)
+    assert r.status_code == 200, r.content
+    assert r.json()["id"] == newer.pk and r.json()["people"] == [sam.pk]
+    newer.refresh_from_db()
+    sam.refresh_from_db()
+    assert newer.deleted_at is None
+    assert sam.last_contact_at == newer.happened_at
+    listed = client.get("/api/v1/interactions", headers=auth).json()
+    assert [i["id"] for i in listed["items"]] == [newer.pk, older.pk]
+    # Bringing back one that is there already changes nothing.
+    before = _snapshot()
+    again = client.post(f"/api/v1/interactions/{newer.pk}/restore", headers=auth)
+    assert again.status_code == 200 and again.json() == r.json()
+    assert _snapshot() == before
+
+
+def test_after_the_undo_window_a_deleted_contact_stays_deleted(client: Client, alice: User) -> None:
+    sam = person(alice, "Sam")
+    logged = contact(alice, [sam], days_ago=1)
+    auth = _auth(alice)
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        client.delete(f"/api/v1/interactions/{logged.pk}", headers=auth)
+        clock.shift(actions.UNDO_WINDOW + timedelta(seconds=1))
+        before = _snapshot()
+        r = client.post(f"/api/v1/interactions/{logged.pk}/restore", headers=auth)
+    assert r.status_code == 409
+    assert r.json() == {
+        "code": "too_late",
+        "message": "That was deleted a while ago, so it can't be brought back now.",
+        "details": [],
+    }
+    assert _snapshot() == before
+
+
+def test_nobody_else_can_bring_back_alices_deleted_contact(
+    client: Client, alice: User, charlie: User
+) -> None:
+    logged = contact(alice, [person(alice, "Sam")])
+    client.delete(f"/api/v1/interactions/{logged.pk}", headers=_auth(alice))
+    before = _snapshot()
+    for url in (f"/api/v1/interactions/{logged.pk}/restore", "/api/v1/interactions/99999/restore"):
+        r = client.post(url, headers=_auth(charlie))
+        assert r.status_code == 404
+        assert r.json()["code"] == "not_found"
+    r = client.post(f"/api/v1/interactions/{logged.pk}/restore", headers=_auth(alice, "read"))
+    assert r.status_code == 403
+    assert _snapshot() == before
+
+
 def test_it_lists_newest_first_a_page_at_a_time(client: Client, alice: User) -> None:
     logged = [contact(alice, [], days_ago=d) for d in (3, 1, 2)]
     # The same moment twice: the later one logged comes first.
@@ -409,6 +466,9 @@ def test_the_openapi_schema_describes_the_interaction_endpoints(client: Client) 
             "get": {"200", "401", "404", "422"},
             "patch": {"200", "401", "403", "404", "422"},
             "delete": {"204", "401", "403", "404", "422"},
+        },
+        "/api/v1/interactions/{id}/restore": {
+            "post": {"200", "401", "403", "404", "409", "422"},
         },
     }
     for path, methods in expected.items():
