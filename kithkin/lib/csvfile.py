@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Iterator, Sequence
 
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # The byte order mark tells Excel the file is UTF-8; without it, notes with
@@ -31,3 +34,20 @@ def stream(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[
     yield BOM + writer.writerow(header)
     for row in rows:
         yield writer.writerow([safe_cell(c) for c in row])
+
+
+def response(
+    name: str, header: Sequence[str], rows: Iterable[Sequence[object]]
+) -> StreamingHttpResponse:
+    """A CSV download named kithkin-`name`-YYYY-MM-DD.csv, streamed row by row.
+
+    `rows` is read only while the body is sent, after the view has returned:
+    anything that depends on the request (the person's language, their time
+    zone) has to be read before.
+    """
+    streamed = StreamingHttpResponse(stream(header, rows), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    streamed["Content-Disposition"] = f'attachment; filename="kithkin-{name}-{stamp}.csv"'
+    # Personal data: never kept by a shared cache or the browser's.
+    streamed["Cache-Control"] = "no-store"
+    return streamed
