@@ -127,6 +127,29 @@ class ApiTokenForm(forms.Form):
     )
 
 
+# A Kithkin export of 100,000 contacts is about 25 MB.
+MAX_IMPORT_BYTES = 100 * 1024 * 1024
+
+
+class ImportAccountForm(forms.Form):
+    file = forms.FileField(
+        label=_("Your Kithkin export (a .json file)"),
+        help_text=_("The file from “Download everything” on another Kithkin server."),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(
+                _(
+                    "That file is bigger than %(mb)s MB. For a file this big, ask whoever "
+                    "runs this server to use `kithkin import`."
+                )
+                % {"mb": MAX_IMPORT_BYTES // (1024 * 1024)}
+            )
+        return upload
+
+
 class DeleteAccountForm(forms.Form):
     confirm = forms.CharField(
         label=_("Type your username to confirm"),

@@ -69,5 +69,6 @@ urlpatterns = [
     path("settings/tokens/<id:pk>/revoke/", views.revoke_token, name="revoke_token"),
     path("settings/invites/", views.create_invite, name="create_invite"),
     path("settings/export.json", views.export, name="export"),
+    path("settings/import/", views.import_account, name="import_account"),
     path("settings/delete/", views.delete_account, name="delete_account"),
 ]

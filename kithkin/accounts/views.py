@@ -1,14 +1,11 @@
 from __future__ import annotations
 
-import json
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,9 +14,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kithkin.accounts import importer
 from kithkin.accounts.actions import do_create_account, do_delete_account, do_update_profile
-from kithkin.accounts.export import account_export
-from kithkin.accounts.forms import ApiTokenForm, DeleteAccountForm, ProfileForm, SignupForm
+from kithkin.accounts.export import export_response
+from kithkin.accounts.forms import (
+    ApiTokenForm,
+    DeleteAccountForm,
+    ImportAccountForm,
+    ProfileForm,
+    SignupForm,
+)
 from kithkin.accounts.models import ApiToken, Invite
 from kithkin.lib.http import HtmxHttpRequest
 from kithkin.lib.http import request_owner as _user
@@ -127,6 +131,8 @@ def _render_settings(request: HttpRequest, **extra: object) -> HttpResponse:
         "token_form": ApiTokenForm(),
         "tokens": user.api_tokens.all(),
         "invites_enabled": settings.REGISTRATION == "invite",
+        "can_import": importer.is_empty(user),
+        "import_form": ImportAccountForm(),
         **extra,
     }
     return render(request, "accounts/settings.html", ctx)
@@ -167,15 +173,27 @@ def create_invite(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-def export(request: HttpRequest) -> HttpResponse:
-    doc = account_export(_user(request))
-    response = HttpResponse(
-        json.dumps(doc, indent=2, ensure_ascii=False, cls=DjangoJSONEncoder),
-        content_type="application/json",
-    )
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="kithkin-export-{stamp}.json"'
-    return response
+def export(request: HttpRequest) -> StreamingHttpResponse:
+    """Everything the person keeps here, as one JSON document, streamed as it is read."""
+    return export_response(_user(request))
+
+
+@login_required
+@require_POST
+def import_account(request: HttpRequest) -> HttpResponse:
+    """Bring in a Kithkin export: all of it, or (with the reasons on the page) nothing."""
+    user = _user(request)
+    form = ImportAccountForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            result = importer.import_account(user, form.cleaned_data["file"])
+        except importer.ImportRefused as e:
+            for problem in e.problems:
+                form.add_error("file", problem)
+        else:
+            messages.success(request, result.summary())
+            return redirect("settings")
+    return _render_settings(request, import_form=form)
 
 
 @login_required
