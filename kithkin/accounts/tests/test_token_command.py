@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 import time_machine
@@ -22,7 +23,7 @@ def _run(*args: str) -> str:
     return out.getvalue()
 
 
-def _snapshot() -> list[dict]:
+def _snapshot() -> list[Any]:
     return list(ApiToken.objects.order_by("pk").values())
 
 
