@@ -8,6 +8,7 @@ first start and kept in the data folder.
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -230,6 +231,39 @@ if HTTPS:
     SECURE_HSTS_PRELOAD = envbool("KITHKIN_HSTS_PRELOAD", "True")
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# API rate limits, in django-ninja's "requests/period" form (period: s, min, hour or
+# day), or "off". KITHKIN_API_RATE is per token; KITHKIN_API_FAILED_AUTH_RATE counts
+# requests without a valid token, per client address (see kithkin.lib.net.client_ip).
+_RATE = re.compile(r"[1-9]\d*/(s|sec|min|m|hour|h|day|d)")
+
+
+def _rate(name: str, default: str) -> str | None:
+    value = os.getenv(name, default).strip().lower()
+    if value == "off":
+        return None
+    if not _RATE.fullmatch(value):
+        raise ConfigError(f"{name} should be like 300/min (per s, min, hour or day) or off.")
+    return value
+
+
+API_RATE = _rate("KITHKIN_API_RATE", "300/min")
+API_FAILED_AUTH_RATE = _rate("KITHKIN_API_FAILED_AUTH_RATE", "30/min")
+
+# The rate limits count requests in the "api" cache: files in the data folder, so
+# every gunicorn worker and thread on this machine shares one count (an in-memory
+# cache would count per process, and the database one would add a write to every
+# request). Several machines behind one address each count on their own.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "api": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": DATA_DIR / "cache" / "api",
+        # One file per token or address seen in the last period; past this many, a
+        # third are dropped at random (their counts start again).
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
 
 LOGGING = {
     "version": 1,
