@@ -74,7 +74,8 @@ def ago(moment: datetime, now: datetime) -> str:
     "just now" within a minute."""
     if abs(now - moment) < timedelta(minutes=1):
         return _("just now")
-    return _("%(time)s ago") % {"time": timesince(moment, now, depth=1)}
+    # A plain space for the terminal, where the pages have a non-breaking one.
+    return _("%(time)s ago") % {"time": timesince(moment, now, depth=1).replace("\xa0", " ")}
 
 
 def day_words(moment: datetime | date, today: date) -> str:
