@@ -1,16 +1,26 @@
-"""/api/v1/partners/shared: a partner sees only what was shared, and only while it is."""
+"""/api/v1/partners: a partner sees only what was shared, and only while it is; the
+person who shares manages their partners (with the pages' rules) and sees each look."""
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 import time_machine
 from django.test import Client
 
 from kithkin.accounts.models import ApiToken, User
+from kithkin.nudges.models import Reminder
 from kithkin.partners import actions
-from kithkin.partners.models import PartnerLook, ShareItem
+from kithkin.partners.models import (
+    PartnerInvite,
+    PartnerLook,
+    PartnerNote,
+    Partnership,
+    ShareItem,
+)
 from kithkin.partners.tests.factories import (
     DAY_KEYS,
     NOW,
@@ -175,3 +185,475 @@ def test_a_link_not_yet_accepted_reaches_nothing(client: Client, alice: User, bo
     assert _get(client, URL, bob) == (200, [])
     assert _get(client, f"{URL}/{pending.pk}", bob)[0] == 404
     assert not PartnerLook.objects.exists()
+
+
+# --- The partner's "thinking of you" -------------------------------------------------------
+
+OWNER_URL = "/api/v1/partners"
+
+
+def _send(client: Client, method: str, url: str, auth: dict[str, str], body: Any = None) -> Any:
+    if body is None:
+        return getattr(client, method)(url, headers=auth)
+    return getattr(client, method)(
+        url, json.dumps(body), content_type="application/json", headers=auth
+    )
+
+
+def _snapshot() -> list[Any]:
+    return [
+        list(model.objects.order_by("pk").values())
+        for model in (Partnership, PartnerInvite, PartnerLook, PartnerNote, Reminder)
+    ]
+
+
+def _has_error(response: Any, field: str, words: str) -> bool:
+    return any(
+        field in [str(p) for p in d["loc"]] and words in d["msg"]
+        for d in response.json()["details"]
+    )
+
+
+def test_a_note_reaches_them_and_counts_toward_three_a_day(
+    client: Client, alice: User, bob: User
+) -> None:
+    alice.first_name = "Alice"
+    alice.save()
+    shared = partnership(alice, bob, shares=["mood"])
+    auth = _auth(bob, "write")
+    url = f"{URL}/{shared.pk}/note"
+    for left in (2, 1, 0):
+        r = _send(client, "post", url, auth, {"text": "  Thinking of you 💛 "})
+        assert r.status_code == 201, r.content
+        assert r.json()["text"] == "Thinking of you 💛"
+        assert r.json()["notes_left_today"] == left
+    note = PartnerNote.objects.order_by("pk").first()
+    assert note is not None
+    assert (note.owner_id, note.partnership_id, note.created_at) == (alice.pk, shared.pk, NOW)
+    assert not PartnerLook.objects.exists()  # sending isn't looking
+
+    before = _snapshot()
+    r = _send(client, "post", url, auth, {"text": "One more"})
+    assert r.status_code == 429
+    assert r.json()["code"] == "too_many_notes"
+    assert r.json()["message"] == (
+        "That's three notes today — Alice will see them. You can send more tomorrow."
+    )
+    # 12:00 UTC is 08:00 in New York (bob's day): sixteen hours to his midnight.
+    assert r["Retry-After"] == str(16 * 3600 + 1)
+    assert _snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ({"text": "x" * 281}, "That's a little long: up to 280 characters, please."),
+        ({"text": "   "}, "A few words, or tap one of the notes above."),
+        ({"text": "a\x00b"}, "Null characters are not allowed."),
+        ({"text": 5}, "valid string"),
+        ({}, "Field required"),
+    ],
+)
+def test_a_note_the_page_would_refuse_is_a_422(
+    client: Client, alice: User, bob: User, body: dict[str, Any], words: str
+) -> None:
+    shared = partnership(alice, bob, shares=["mood"])
+    before = _snapshot()
+    r = _send(client, "post", f"{URL}/{shared.pk}/note", _auth(bob, "write"), body)
+    assert r.status_code == 422, r.content
+    assert _has_error(r, "text", words), r.json()
+    assert _snapshot() == before
+
+
+def test_a_note_reaches_only_a_live_partnership_of_ones_own(
+    client: Client, alice: User, bob: User, charlie: User
+) -> None:
+    shared = partnership(alice, bob, shares=["mood"])
+    ended = partnership(alice, bob, revoked_at=NOW)
+    pending = partnership(alice, None)
+    before = _snapshot()
+    for user, target in [(charlie, shared), (alice, shared), (bob, ended), (bob, pending)]:
+        r = _send(client, "post", f"{URL}/{target.pk}/note", _auth(user, "write"), {"text": "hi"})
+        assert r.status_code == 404, (user.username, target.pk)
+    assert _snapshot() == before
+
+
+# --- The person who shares ---------------------------------------------------------------
+
+OWNER_FIELDS = {
+    "id",
+    "name",
+    "email",
+    "weekly_email",
+    "status",
+    "partner_username",
+    "shares",
+    "alerts",
+    "reachable",
+    "link_expires_at",
+    "last_look_at",
+    "created_at",
+    "accepted_at",
+    "revoked_at",
+}
+
+
+def test_the_list_shows_each_of_mine_with_its_status(
+    client: Client, alice: User, bob: User, charlie: User, django_assert_max_num_queries: Any
+) -> None:
+    linked = partnership(alice, bob, shares=["sleep", "mood"])
+    actions.record_look(linked)
+    waiting = partnership(alice, None, name="Jo", email="jo@example.org", weekly_email=True)
+    invite, _ = actions.do_make_invite(waiting)
+    ended = partnership(alice, charlie, name="Old friend")
+    actions.do_revoke(ended)
+    partnership(bob, alice)  # bob shares with alice: not hers to manage
+    for n in range(10):
+        actions.record_look(partnership(alice, None, name=f"extra {n}"))
+    auth = _auth(alice)
+    with django_assert_max_num_queries(4):
+        r = _send(client, "get", f"{OWNER_URL}?page_size=100", auth)
+    assert r.status_code == 200
+    out = r.json()
+    assert out["count"] == 13
+    by_id = {p["id"]: p for p in out["items"]}
+    assert all(set(p) == OWNER_FIELDS for p in out["items"])
+    assert by_id[linked.pk] | {"created_at": None, "accepted_at": None} == {
+        "id": linked.pk,
+        "name": "Sam",
+        "email": "",
+        "weekly_email": False,
+        "status": "accepted",
+        "partner_username": "bob",
+        "shares": ["mood", "sleep"],
+        "alerts": {"no_checkin_days": None, "low_mood_days": None, "consent_at": None},
+        "reachable": True,
+        "link_expires_at": None,
+        "last_look_at": "2025-06-11T12:00:00Z",
+        "created_at": None,
+        "accepted_at": None,
+        "revoked_at": None,
+    }
+    assert by_id[waiting.pk]["status"] == "invited"
+    assert by_id[waiting.pk]["reachable"] is True  # the weekly email
+    assert by_id[waiting.pk]["link_expires_at"] == "2025-06-18T12:00:00Z"
+    assert invite.expires_at == datetime(2025, 6, 18, 12, tzinfo=UTC)
+    assert (by_id[ended.pk]["status"], by_id[ended.pk]["revoked_at"]) == (
+        "revoked",
+        "2025-06-11T12:00:00Z",
+    )
+    assert by_id[ended.pk]["partner_username"] == "charlie"
+    assert _send(client, "get", OWNER_URL, _auth(bob)).json()["count"] == 1
+
+
+def test_adding_a_partner_shares_nothing_yet(client: Client, alice: User) -> None:
+    body = {"name": " Jo ", "email": "jo@example.org", "weekly_email": True}
+    r = _send(client, "post", OWNER_URL, _auth(alice, "write"), body)
+    assert r.status_code == 201, r.content
+    out = r.json()
+    assert (out["name"], out["email"], out["weekly_email"], out["status"]) == (
+        "Jo",
+        "jo@example.org",
+        True,
+        "invited",
+    )
+    assert out["shares"] == [] and out["alerts"]["consent_at"] is None
+    made = Partnership.objects.get(pk=out["id"])
+    assert (made.owner, made.shares, made.partner) == (alice, [], None)
+    # Only a name is needed.
+    r = _send(client, "post", OWNER_URL, _auth(alice, "write"), {"name": "Sam"})
+    assert r.status_code == 201
+    assert (r.json()["email"], r.json()["weekly_email"]) == ("", False)
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "words"),
+    [
+        ({"name": "   "}, "name", "A name, please, so you know who this is."),
+        ({"name": "n" * 101}, "name", "at most 100 characters"),
+        ({"name": "a\x00b"}, "name", "Null characters are not allowed."),
+        ({"name": "Jo", "email": "nope"}, "email", "That doesn't look like an email address."),
+        ({"name": "Jo", "email": "j@" + "o" * 260}, "email", "at most 254 characters"),
+        (
+            {"name": "Jo", "weekly_email": True},
+            "email",
+            "Add their email so the weekly summary has somewhere to go.",
+        ),
+        ({"name": "Jo", "weekly_email": "yes"}, "weekly_email", "valid boolean"),
+        ({"name": "Jo", "shares": ["mood"]}, "shares", "Extra inputs"),
+        ({"email": "jo@example.org"}, "name", "Field required"),
+    ],
+)
+def test_adding_with_what_the_page_would_refuse_is_a_422(
+    client: Client, alice: User, body: dict[str, Any], field: str, words: str
+) -> None:
+    before = _snapshot()
+    r = _send(client, "post", OWNER_URL, _auth(alice, "write"), body)
+    assert r.status_code == 422, r.content
+    assert r.json()["code"] == "invalid"
+    assert _has_error(r, field, words), r.json()
+    assert _snapshot() == before
+
+
+def test_patch_changes_only_what_is_sent(client: Client, alice: User) -> None:
+    mine = partnership(alice, None, name="Jo", email="jo@example.org", weekly_email=True)
+    auth = _auth(alice, "write")
+    r = _send(client, "patch", f"{OWNER_URL}/{mine.pk}", auth, {"name": "Joanna"})
+    assert r.status_code == 200, r.content
+    mine.refresh_from_db()
+    assert (mine.name, mine.email, mine.weekly_email) == ("Joanna", "jo@example.org", True)
+    before = _snapshot()
+    r = _send(client, "patch", f"{OWNER_URL}/{mine.pk}", auth, {"email": ""})
+    assert r.status_code == 422
+    assert _has_error(r, "email", "Add their email so the weekly summary has somewhere to go.")
+    r = _send(client, "patch", f"{OWNER_URL}/{mine.pk}", auth, {"name": None})
+    assert r.status_code == 422 and _has_error(r, "name", "can't be null")
+    assert _snapshot() == before
+    r = _send(client, "patch", f"{OWNER_URL}/{mine.pk}", auth, {"email": "", "weekly_email": False})
+    assert r.status_code == 200
+    assert (r.json()["email"], r.json()["weekly_email"], r.json()["reachable"]) == (
+        "",
+        False,
+        False,
+    )
+
+
+def test_shares_replace_the_whole_list_and_the_partner_sees_it_at_once(
+    client: Client, alice: User, bob: User
+) -> None:
+    mine = partnership(alice, bob, shares=["goals"])
+    auth = _auth(alice, "write")
+    url = f"{OWNER_URL}/{mine.pk}/shares"
+    r = _send(client, "put", url, auth, {"shares": ["sleep", "mood", "sleep"]})
+    assert r.status_code == 200, r.content
+    assert r.json()["shares"] == ["mood", "sleep"]
+    mine.refresh_from_db()
+    assert mine.shares == ["mood", "sleep"]
+    assert _get(client, f"{URL}/{mine.pk}", bob)[1]["items"] == ["mood", "sleep"]  # type: ignore[call-overload]
+    assert _send(client, "put", url, auth, {"shares": []}).json()["shares"] == []
+    before = _snapshot()
+    r = _send(client, "put", url, auth, {"shares": ["mood", "notes"]})
+    assert r.status_code == 422 and _has_error(r, "shares", "Input should be")
+    assert _send(client, "put", url, auth, {}).status_code == 422
+    assert _snapshot() == before
+
+
+def test_alerts_need_consent_which_is_recorded(client: Client, alice: User, bob: User) -> None:
+    mine = partnership(alice, bob)
+    auth = _auth(alice, "write")
+    url = f"{OWNER_URL}/{mine.pk}/alerts"
+    before = _snapshot()
+    r = _send(client, "put", url, auth, {"no_checkin_days": 3})
+    assert r.status_code == 422
+    assert _has_error(
+        r, "consent", "Please tick that you agree, or leave both alerts off. Nothing was changed."
+    )
+    assert _snapshot() == before
+    r = _send(client, "put", url, auth, {"no_checkin_days": 3, "low_mood_days": 2, "consent": True})
+    assert r.status_code == 200, r.content
+    assert r.json()["alerts"] == {
+        "no_checkin_days": 3,
+        "low_mood_days": 2,
+        "consent_at": "2025-06-11T12:00:00Z",
+    }
+    mine.refresh_from_db()
+    assert (mine.alert_no_checkin_days, mine.alert_low_mood_days, mine.alert_consent_at) == (
+        3,
+        2,
+        NOW,
+    )
+    assert Reminder.objects.filter(owner=alice, kind="partner_alert", ref_id=mine.pk).exists()
+    # Off: both null, with or without consent; the consent goes too.
+    r = _send(client, "put", url, auth, {"no_checkin_days": None, "low_mood_days": None})
+    assert r.status_code == 200
+    assert r.json()["alerts"] == {
+        "no_checkin_days": None,
+        "low_mood_days": None,
+        "consent_at": None,
+    }
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "words"),
+    [
+        ({"no_checkin_days": 1}, "no_checkin_days", "Between 2 and 14 days, please."),
+        ({"no_checkin_days": 15}, "no_checkin_days", "Between 2 and 14 days, please."),
+        ({"low_mood_days": 8}, "low_mood_days", "Between 2 and 7 days, please."),
+        ({"low_mood_days": "3"}, "low_mood_days", "valid integer"),
+        ({"no_checkin_days": 3, "consent": "yes"}, "consent", "valid boolean"),
+        ({"no_checkin_days": 3, "partner": 2}, "partner", "Extra inputs"),
+    ],
+)
+def test_alerts_the_page_would_refuse_are_a_422(
+    client: Client, alice: User, bob: User, body: dict[str, Any], field: str, words: str
+) -> None:
+    mine = partnership(alice, bob)
+    before = _snapshot()
+    r = _send(
+        client,
+        "put",
+        f"{OWNER_URL}/{mine.pk}/alerts",
+        _auth(alice, "write"),
+        {"consent": True, **body},
+    )
+    assert r.status_code == 422, r.content
+    assert _has_error(r, field, words), r.json()
+    assert _snapshot() == before
+
+
+def test_an_invitation_link_is_shown_once_and_replaces_the_last(
+    client: Client, alice: User, bob: User
+) -> None:
+    mine = partnership(alice, None, name="Bob")
+    auth = _auth(alice, "write")
+    url = f"{OWNER_URL}/{mine.pk}/invite"
+    first = _send(client, "post", url, auth)
+    assert first.status_code == 201, first.content
+    assert first.json()["expires_at"] == "2025-06-18T12:00:00Z"
+    link = first.json()["link"]
+    assert link.startswith("http://testserver/partners/accept/")
+    second = _send(client, "post", url, auth).json()["link"]
+    old_code, new_code = link.rstrip("/").rsplit("/", 1)[1], second.rstrip("/").rsplit("/", 1)[1]
+    assert PartnerInvite.objects.usable(old_code) is None
+    invite = PartnerInvite.objects.usable(new_code)
+    assert invite is not None and invite.partnership_id == mine.pk
+    assert all(new_code not in str(row) for row in PartnerInvite.objects.values())  # hashed
+    actions.do_accept_invite(invite, bob)
+    r = _send(client, "get", f"{OWNER_URL}/{mine.pk}", auth)
+    assert (r.json()["status"], r.json()["partner_username"]) == ("accepted", "bob")
+    before = _snapshot()
+    r = _send(client, "post", url, auth)
+    assert r.status_code == 409
+    assert (r.json()["code"], r.json()["message"]) == ("linked", "Bob is already linked.")
+    assert _snapshot() == before
+
+
+def test_revoking_ends_everything_at_once_and_again_changes_nothing(
+    client: Client, alice: User, bob: User
+) -> None:
+    mine = partnership(alice, bob, shares=ShareItem.values)
+    actions.do_set_alerts(mine, 3, None)
+    auth = _auth(alice, "write")
+    assert _get(client, f"{URL}/{mine.pk}", bob)[0] == 200
+    r = _send(client, "post", f"{OWNER_URL}/{mine.pk}/revoke", auth)
+    assert r.status_code == 200, r.content
+    out = r.json()
+    assert (out["status"], out["revoked_at"], out["alerts"]["consent_at"]) == (
+        "revoked",
+        "2025-06-11T12:00:00Z",
+        None,
+    )
+    assert _get(client, f"{URL}/{mine.pk}", bob)[0] == 404
+    assert not Reminder.objects.filter(owner=alice, kind="partner_alert", next_at__isnull=False)
+    before = _snapshot()
+    assert _send(client, "post", f"{OWNER_URL}/{mine.pk}/revoke", auth).status_code == 200
+    # An ended partnership can be read, not changed.
+    assert _send(client, "get", f"{OWNER_URL}/{mine.pk}", auth).json()["status"] == "revoked"
+    for method, url, body in [
+        ("patch", f"{OWNER_URL}/{mine.pk}", {"name": "Again"}),
+        ("put", f"{OWNER_URL}/{mine.pk}/shares", {"shares": ["mood"]}),
+        ("put", f"{OWNER_URL}/{mine.pk}/alerts", {"no_checkin_days": 3, "consent": True}),
+        ("post", f"{OWNER_URL}/{mine.pk}/invite", None),
+    ]:
+        r = _send(client, method, url, auth, body)
+        assert r.status_code == 409, (method, url)
+        assert r.json()["code"] == "ended"
+    assert _snapshot() == before
+
+
+def test_the_look_log_is_newest_first_and_paginated(
+    client: Client, alice: User, bob: User, clock: Any
+) -> None:
+    mine = partnership(alice, bob, shares=["mood"])
+    other = partnership(alice, None)
+    for hours in (0, 5, 2):
+        clock.move_to(NOW.replace(hour=hours))
+        actions.record_look(mine)
+    actions.record_look(other)
+    r = _send(client, "get", f"{OWNER_URL}/{mine.pk}/looks?page_size=2", _auth(alice))
+    assert r.status_code == 200
+    assert r.json() == {
+        "items": [{"at": "2025-06-11T05:00:00Z"}, {"at": "2025-06-11T02:00:00Z"}],
+        "count": 3,
+    }
+
+
+def test_someone_elses_partnership_is_a_404_even_for_their_partner(
+    client: Client, alice: User, bob: User, charlie: User
+) -> None:
+    mine = partnership(alice, bob, shares=["mood"])
+    before = _snapshot()
+    for user in (bob, charlie):
+        auth = _auth(user, "write")
+        for method, url, body in [
+            ("get", f"{OWNER_URL}/{mine.pk}", None),
+            ("patch", f"{OWNER_URL}/{mine.pk}", {"name": "Mine now"}),
+            ("put", f"{OWNER_URL}/{mine.pk}/shares", {"shares": ShareItem.values}),
+            ("put", f"{OWNER_URL}/{mine.pk}/alerts", {"no_checkin_days": 3, "consent": True}),
+            ("post", f"{OWNER_URL}/{mine.pk}/invite", None),
+            ("post", f"{OWNER_URL}/{mine.pk}/revoke", None),
+            ("get", f"{OWNER_URL}/{mine.pk}/looks", None),
+        ]:
+            r = _send(client, method, url, auth, body)
+            assert r.status_code == 404, (user.username, method, url)
+            assert r.json()["code"] == "not_found"
+    assert _snapshot()[:4] == before[:4]
+    assert _send(client, "get", f"{OWNER_URL}/{2**64}", _auth(alice)).status_code == 422
+
+
+def test_read_only_tokens_change_nothing(client: Client, alice: User, bob: User) -> None:
+    mine = partnership(alice, bob, shares=["mood"])
+    theirs = partnership(bob, alice, shares=["mood"])
+    auth = _auth(alice, "read")
+    assert _send(client, "get", OWNER_URL, auth).status_code == 200
+    assert _send(client, "get", f"{OWNER_URL}/{mine.pk}/looks", auth).status_code == 200
+    before = _snapshot()
+    for method, url, body in [
+        ("post", OWNER_URL, {"name": "Jo"}),
+        ("patch", f"{OWNER_URL}/{mine.pk}", {"name": "x"}),
+        ("put", f"{OWNER_URL}/{mine.pk}/shares", {"shares": []}),
+        ("put", f"{OWNER_URL}/{mine.pk}/alerts", {"no_checkin_days": None}),
+        ("post", f"{OWNER_URL}/{mine.pk}/invite", None),
+        ("post", f"{OWNER_URL}/{mine.pk}/revoke", None),
+        ("post", f"{URL}/{theirs.pk}/note", {"text": "hi"}),
+    ]:
+        r = _send(client, method, url, auth, body)
+        assert r.status_code == 403, (method, url)
+        assert r.json()["code"] == "forbidden"
+    assert _snapshot() == before
+
+
+def test_the_openapi_schema_describes_the_partner_endpoints(client: Client) -> None:
+    schema = client.get("/api/v1/openapi.json").json()
+    paths = schema["paths"]
+    one = f"{OWNER_URL}/{{id}}"
+    expected = {
+        ("get", URL): {"200", "401"},
+        ("get", f"{URL}/{{id}}"): {"200", "401", "404", "422"},
+        ("post", f"{URL}/{{id}}/note"): {"201", "400", "401", "403", "404", "422", "429"},
+        ("get", OWNER_URL): {"200", "401", "422"},
+        ("post", OWNER_URL): {"201", "400", "401", "403", "422"},
+        ("get", one): {"200", "401", "404", "422"},
+        ("patch", one): {"200", "400", "401", "403", "404", "409", "422"},
+        ("put", f"{one}/shares"): {"200", "400", "401", "403", "404", "409", "422"},
+        ("put", f"{one}/alerts"): {"200", "400", "401", "403", "404", "409", "422"},
+        ("post", f"{one}/invite"): {"201", "401", "403", "404", "409", "422"},
+        ("post", f"{one}/revoke"): {"200", "401", "403", "404", "422"},
+        ("get", f"{one}/looks"): {"200", "401", "404", "422"},
+    }
+    listed = {(m, p) for p in paths if p.startswith(OWNER_URL) for m in paths[p]}
+    assert listed == set(expected)
+    for (method, path), codes in expected.items():
+        responses = paths[path][method]["responses"]
+        assert codes <= set(responses), (method, path)
+        for code in codes - {"200", "201"}:
+            content = responses[code]["content"]["application/json"]["schema"]
+            assert content == {"$ref": "#/components/schemas/ErrorOut"}, (method, path, code)
+    parts = schema["components"]["schemas"]
+    assert parts["PartnershipOut"]["properties"]["status"]["enum"] == [
+        "invited",
+        "accepted",
+        "revoked",
+    ]
+    days = parts["AlertsIn"]["properties"]["no_checkin_days"]["anyOf"][0]
+    assert (days["type"], days["minimum"], days["maximum"]) == ("integer", 2, 14)
