@@ -12,6 +12,7 @@ from django.utils import timezone
 from kithkin.accounts.models import ApiToken, User
 from kithkin.circle.models import Interaction, Person, Ring
 from kithkin.circle.tests.factories import contact, person
+from kithkin.conftest import give_partner_rows
 from kithkin.front.tests.cli_helpers import refused, run, run_json
 from kithkin.support.models import HardDay
 from kithkin.today.models import DayEnergy, Idea, Suggestion
@@ -203,3 +204,13 @@ def test_on_a_hard_day_the_support_card_comes_first(alice: User) -> None:
     assert "findahelpline.com" in out
     card = run_json("today")["support"]
     assert card["asked"] is True and card["people"] == [{"id": trusted.pk, "name": "Grace Kim"}]
+
+
+def test_notes_from_partners_are_shown_and_only_your_own(alice: User, bob: User) -> None:
+    give_partner_rows(alice)
+    out = run("today", "--user", "alice", "--energy", "some")
+    assert "Ana is thinking of you\n    > Thinking of you\n    just now" in out
+    [note] = run_json("today", "--user", "alice")["notes"]
+    assert (note["from"], note["text"]) == ("Ana", "Thinking of you")
+    assert run_json("today", "--user", "bob", "--energy", "some")["notes"] == []
+    assert "thinking of you" not in run("today", "--user", "bob")

@@ -11,6 +11,10 @@ checked again by today.actions.still_fine before they are shown, and answered
 with today.actions.do_respond, as the page's buttons do. Suggestions are
 numbered by their place on the day's page (#1, #2, #3, then #4 for a "show me
 another"), so a number keeps naming the same suggestion while others are answered.
+
+Above them, as on the page: the support card on a hard day (support.card) and
+partners' unseen "thinking of you" notes (read here; "got it" is on the page and
+in the API).
 """
 
 from __future__ import annotations
@@ -27,10 +31,13 @@ from django.utils.translation import gettext as _
 
 from kithkin.accounts.models import User
 from kithkin.circle.models import Feeling
-from kithkin.lib.commands import UserCommand, words_list
+from kithkin.lib.commands import UserCommand, ago, local_iso, words_list
 from kithkin.support import card as support_card
 from kithkin.today import actions, drafts, reasons
 from kithkin.today.models import DayEnergy, Energy, Outcome, Suggestion
+
+# The page's own choice of partners' notes to show (the newest few, still unseen).
+from kithkin.today.views import _unseen_notes as unseen_notes
 
 # How many suggestions a day starts with, as on the page.
 LIMIT = 3
@@ -145,6 +152,15 @@ class Command(UserCommand):
                     "suggestions": [describe(s, now) for s in shown if not s.outcome][:LIMIT],
                     "done": [describe(s, now) for s in shown if s.outcome == Outcome.DONE],
                     "support": _card_json(card) if card else None,
+                    "notes": [
+                        {
+                            "id": n.pk,
+                            "from": n.partnership.name,
+                            "text": n.text,
+                            "created_at": local_iso(n.created_at),
+                        }
+                        for n in unseen_notes(user)
+                    ],
                 }
             )
             return
@@ -274,6 +290,12 @@ class Command(UserCommand):
         )
         if card is not None:
             self._show_card(card)
+        for note in unseen_notes(user):
+            self.say()
+            self.say(_("%(name)s is thinking of you") % {"name": note.partnership.name})
+            for line in note.text.splitlines():
+                self.say(f"    > {line}")
+            self.say(f"    {ago(note.created_at, now)}")
         open_ones = [s for s in shown if not s.outcome][:LIMIT]
         done = [s for s in shown if s.outcome == Outcome.DONE]
         for s in open_ones:
