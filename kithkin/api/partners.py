@@ -259,7 +259,10 @@ class PartnershipOut(Schema):
     def resolve_status(obj: Partnership) -> str:
         if obj.revoked_at is not None:
             return "revoked"
-        return "accepted" if obj.accepted_at is not None else "invited"
+        # As Partnership.objects.for_partner reads it: an account that has since been
+        # deleted leaves the partnership waiting for someone again.
+        linked = obj.partner_id is not None and obj.accepted_at is not None
+        return "accepted" if linked else "invited"
 
     @staticmethod
     def resolve_partner_username(obj: Partnership) -> str | None:

@@ -375,7 +375,7 @@ class AppriseChannelIn(Schema):
     url: Annotated[StrictStr, StringConstraints(max_length=MAX_URL)] = Field(
         description="A notification service address as apprise reads it, such as "
         "ntfy://your-topic or tgram://bot-token/chat-id.",
-        examples=["ntfy://ntfy.sh/evening-walks"],
+        examples=["ntfy://ntfy.example/evening-walks"],
     )
     label: Annotated[StrictStr, StringConstraints(max_length=100)] = ""
 
@@ -389,7 +389,7 @@ class ChannelPatch(Schema):
     enabled: StrictBool = Field(description="false pauses it; nothing goes there until true.")
 
 
-class TestOut(Schema):
+class ChannelTestOut(Schema):
     sent: bool
     message: str
 
@@ -488,7 +488,7 @@ def delete_channel(request: HttpRequest, id: ObjectId) -> Status[None]:
 
 @router.post(
     "/settings/channels/{id}/test",
-    response={200: TestOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: ChannelTestOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Send a test message there now",
     description="`sent` says whether it went; when it didn't, `message` says why in "
     "plain words. A success clears the place's failing state, as on the page.",

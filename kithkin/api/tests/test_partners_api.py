@@ -250,6 +250,7 @@ def test_a_note_reaches_them_and_counts_toward_three_a_day(
         ({"text": "x" * 281}, "That's a little long: up to 280 characters, please."),
         ({"text": "   "}, "A few words, or tap one of the notes above."),
         ({"text": "a\x00b"}, "Null characters are not allowed."),
+        ({"text": "caf\ud800"}, "valid string"),
         ({"text": 5}, "valid string"),
         ({}, "Field required"),
     ],
@@ -344,6 +345,21 @@ def test_the_list_shows_each_of_mine_with_its_status(
     )
     assert by_id[ended.pk]["partner_username"] == "charlie"
     assert _send(client, "get", OWNER_URL, _auth(bob)).json()["count"] == 1
+
+
+def test_a_partner_who_deleted_their_account_leaves_it_waiting_again(
+    client: Client, alice: User, bob: User
+) -> None:
+    mine = partnership(alice, bob, shares=["mood"])
+    bob.delete()
+    r = _send(client, "get", f"{OWNER_URL}/{mine.pk}", _auth(alice))
+    out = r.json()
+    assert (out["status"], out["partner_username"], out["reachable"]) == ("invited", None, False)
+    # And a new link can be made for someone else.
+    assert (
+        _send(client, "post", f"{OWNER_URL}/{mine.pk}/invite", _auth(alice, "write")).status_code
+        == 201
+    )
 
 
 def test_adding_a_partner_shares_nothing_yet(client: Client, alice: User) -> None:

@@ -100,6 +100,7 @@ def test_the_scope_defaults_to_read_and_write(client: Client, alice: User) -> No
         ({"name": "   "}, "name", "at least 1 character"),
         ({"name": "n" * 101}, "name", "at most 100 characters"),
         ({"name": "a\x00b"}, "name", "Null characters are not allowed."),
+        ({"name": "caf\ud800"}, "name", "valid string"),
         ({"name": "x", "scope": "admin"}, "scope", "'read' or 'write'"),
         ({"name": 7}, "name", "valid string"),
         ({"scope": "read"}, "name", "Field required"),
