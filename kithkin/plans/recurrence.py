@@ -39,7 +39,8 @@ NUMBERS = {
     "BYWEEKNO": (53, True),
     "BYSETPOS": (366, True),
 }
-DAY_ITEM = re.compile(r"([+-]?)(\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)")
+# ASCII digits only: dateutil reads no others here.
+DAY_ITEM = re.compile(r"([+-]?)([0-9]{1,2})?(MO|TU|WE|TH|FR|SA|SU)")
 
 
 class RecurrenceError(ValueError):
@@ -104,21 +105,38 @@ def _split(value: str) -> dict[str, str]:
     _check_numbers(parts)
     for key, top in (("INTERVAL", MAX_INTERVAL), ("COUNT", MAX_COUNT)):
         if key in parts:
-            if not parts[key].isdigit() or not 1 <= int(parts[key]) <= top:
+            number = _number(parts[key])
+            if number is None or not 1 <= number <= top:
                 raise RecurrenceError(f"{key} must be a whole number from 1 to {top}.")
-            parts[key] = str(int(parts[key]))
+            parts[key] = str(number)
     return parts
+
+
+def _number(text: str) -> int | None:
+    """A whole number written in decimal digits, or None.
+
+    Not str.isdigit(): it takes "²", which int() can't read. Decimal digits of
+    other scripts ("٣") are read, and written back in ASCII as RFC 5545 wants.
+    """
+    return int(text) if text.isdecimal() else None
 
 
 def _check_numbers(parts: dict[str, str]) -> None:
     """Each BY… list within RFC 5545's ranges: dateutil reads 0 or "+60MO" as
     something else, or fails deep inside while expanding."""
     for key, (top, signed) in NUMBERS.items():
-        for item in parts.get(key, "").split(",") if key in parts else []:
-            text = item.lstrip("+-") if signed else item
-            if not text.isdigit() or not 1 <= int(text) <= top or len(text) > 3:
+        if key not in parts:
+            continue
+        items = []
+        for item in parts[key].split(","):
+            sign = item[:1] if signed and item.startswith(("+", "-")) else ""
+            text = item[len(sign) :]
+            number = _number(text)
+            if number is None or not 1 <= number <= top or len(text) > 3:
                 words = f"from 1 to {top}" + (f" (or -{top} to -1)" if signed else "")
                 raise RecurrenceError(f"{key} takes whole numbers {words}.")
+            items.append(f"{sign}{number}")
+        parts[key] = ",".join(items)
     # In a monthly rule "1FR" is the first Friday of the month; in a yearly one, of the year.
     top = 5 if parts["FREQ"] == "MONTHLY" else 53
     for item in parts.get("BYDAY", "").split(",") if "BYDAY" in parts else []:
