@@ -476,7 +476,9 @@ def test_the_openapi_schema_describes_the_interaction_endpoints(client: Client) 
         for method, codes in methods.items():
             operation = paths[path][method]
             assert operation["tags"] == ["interactions"]
-            assert set(operation["responses"]) == codes
+            # Answers the whole API may add (unreadable or too large body, rate limit).
+            documented = set(operation["responses"])
+            assert codes <= documented and documented - codes <= {"400", "413", "429"}
             assert operation["security"] == [{"TokenAuth": []}]
     channels = schema["components"]["schemas"]["Channel"]["enum"]
     assert channels == [
