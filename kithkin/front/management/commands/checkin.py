@@ -97,7 +97,9 @@ class Command(UserCommand):
 
     def add_command_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--mood", metavar="1-5", help=f"how is your mood? {_scale(Mood.choices)}"
+            "--mood",
+            metavar="1-5",
+            help=f"how is your mood? {_scale(Mood.choices)} (the number or the words)",
         )
         parser.add_argument("--energy", metavar="LEVEL", help="low (running low), some or good")
         parser.add_argument(
