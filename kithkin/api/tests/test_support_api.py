@@ -14,6 +14,7 @@ from django.test import Client
 
 from kithkin.accounts.models import ApiToken, User
 from kithkin.circle.tests.factories import person
+from kithkin.conftest import make_user
 from kithkin.support import card, helplines
 from kithkin.support.forms import FIELDS, MOST_CHARS
 from kithkin.support.models import HardDay, SafetyPlan
@@ -118,6 +119,16 @@ def test_the_country_asked_for_or_guessed_or_none(client: Client, charlie: User)
     assert len(r.json()["countries"]) == len(helplines.load().countries)
     for bad in ("GBR", "1A", "%00%00"):
         assert _send(client, "get", f"{URL}?country={bad}", auth).status_code == 422, bad
+
+
+def test_with_no_country_or_listed_zone_the_language_header_is_the_last_guess(
+    client: Client,
+) -> None:
+    dana = make_user("dana", timezone="Asia/Tokyo")
+    auth = _auth(dana)
+    assert _send(client, "get", URL, auth).json()["country"] is None
+    r = client.get(URL, headers={**auth, "Accept-Language": "en-NZ,en;q=0.9"})
+    assert r.json()["country"]["code"] == "NZ"
 
 
 def test_people_trusted_and_saved_words_come_with_links(
