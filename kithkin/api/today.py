@@ -23,6 +23,7 @@ from ninja.responses import Status
 from pydantic import AfterValidator, ConfigDict, StrictInt, StringConstraints
 
 from kithkin.accounts.models import ApiToken, User
+from kithkin.api.goals import form_invalid
 from kithkin.api.schemas import ErrorOut, ObjectId, Pages
 from kithkin.circle import actions as circle_actions
 from kithkin.circle.models import Channel, Initiator, Interaction, InteractionPerson
@@ -303,17 +304,7 @@ def _saved_through(form: forms.ModelForm) -> Any:
     """Save through the page's own form, so its rules are the same here; when it
     refuses, a 422 with its words, and nothing is written."""
     if not form.is_valid():
-        raise ValidationError(
-            [
-                {
-                    "type": "invalid",
-                    "loc": ["body", "payload"] + ([] if field == "__all__" else [field]),
-                    "msg": str(message),
-                }
-                for field, messages in form.errors.items()
-                for message in messages
-            ]
-        )
+        raise form_invalid(form)
     return form.save()
 
 
