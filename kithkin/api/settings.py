@@ -15,6 +15,7 @@ browser itself. Push channels made there are listed, tested and removed here.
 # No `from __future__ import annotations` here: ninja reads the view annotations
 # through @paginate's wrapper, whose globals are ninja's, so strings wouldn't resolve.
 
+import re
 from datetime import date, datetime, time
 from typing import Annotated, Any, Literal
 
@@ -33,6 +34,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import (
     AfterValidator,
+    BeforeValidator,
     ConfigDict,
     StrictBool,
     StrictInt,
@@ -239,6 +241,20 @@ def update_settings(request: HttpRequest, payload: SettingsPatch) -> User:
 
 # --- Reminders -------------------------------------------------------------------------
 
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _written_day(value: object) -> object:
+    """YYYY-MM-DD only: left to itself pydantic also reads a number as a Unix time."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and ISO_DAY.fullmatch(value):
+        return value
+    raise ValueError("Write the day as YYYY-MM-DD, e.g. 2026-12-24.")
+
+
+PauseDay = Annotated[PauseDate, BeforeValidator(_written_day)]
+
 
 class ReminderSettingsOut(Schema):
     daily_at: str | None = Field(
@@ -261,7 +277,7 @@ class ReminderSettingsPatch(Schema):
     model_config = ConfigDict(extra="forbid")
 
     daily_at: HHMM | None = Field(None, description="null turns the daily nudge off.")
-    paused_until: PauseDate | None = Field(
+    paused_until: PauseDay | None = Field(
         None, description="Take a break up to and including this day; null to keep going."
     )
     per_day: Annotated[StrictInt, Field(ge=1, le=3)] | Omitted = None
