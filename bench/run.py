@@ -584,8 +584,9 @@ def main(argv: list[str] | None = None) -> int:
         "--only",
         choices=["insights", "planner", "export", "cli"],
         help="run one case alone (each writes its own data; planner: the reminder worker "
-        "with 100,000 people, see bench/planner.py; cli: `kithkin today` from a cold start, "
-        "see bench/cli.py)",
+        "with 100,000 people, see bench/planner.py; export: `kithkin export` of 100,000 "
+        "contacts, its time and peak memory, see bench/export.py; cli: `kithkin today` "
+        "from a cold start, see bench/cli.py)",
     )
     args = parser.parse_args(argv)
 
@@ -644,6 +645,9 @@ def main(argv: list[str] | None = None) -> int:
         bench_today(rows, args.profile)
         bench_insights(rows, args.profile, args.analyze)
         bench_import(circle.owner, data_dir, rows, args.profile)
+        from bench.export import bench_export
+
+        bench_export(rows, profile=args.profile)
         from bench.cli import bench_cli
 
         bench_cli(rows)

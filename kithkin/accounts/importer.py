@@ -622,7 +622,9 @@ class Problems:
     def __init__(self) -> None:
         self.found: list[str] = []
 
-    def add(self, where: str, problem: str) -> None:
+    def add(self, where: str | Where, problem: str) -> None:
+        if isinstance(where, Where):
+            where = where.text()
         self.found.append(f"{where}: {problem}.")
         if len(self.found) >= MAX_PROBLEMS:
             raise _TooMany
@@ -632,16 +634,28 @@ class Problems:
             raise ImportRefused(self.found)
 
 
-def _where(section: str, n: int | None = None, row: Any = None) -> str:
-    if n is None:
-        return section
-    rid = row.get("id") if isinstance(row, dict) else None
-    if isinstance(rid, int) and not isinstance(rid, bool):
-        return _("%(section)s, row %(n)s (id %(id)s)") % {"section": section, "n": n, "id": rid}
-    return _("%(section)s, row %(n)s") % {"section": section, "n": n}
+@dataclass(frozen=True)
+class Where:
+    """A row's place in the file, put into words only when there's a problem."""
+
+    section: str
+    n: int
+    row: Any
+
+    def text(self) -> str:
+        rid = self.row.get("id") if isinstance(self.row, dict) else None
+        if isinstance(rid, int) and not isinstance(rid, bool):
+            return _("%(section)s, row %(n)s (id %(id)s)") % {
+                "section": self.section,
+                "n": self.n,
+                "id": rid,
+            }
+        return _("%(section)s, row %(n)s") % {"section": self.section, "n": self.n}
 
 
-def _check_row(spec: Spec, raw: Any, where: str, problems: Problems) -> dict[str, Any] | None:
+def _check_row(
+    spec: Spec, raw: Any, where: str | Where, problems: Problems
+) -> dict[str, Any] | None:
     if not isinstance(raw, dict):
         problems.add(where, _("should be an object, not %(kind)s") % {"kind": _kind_of(raw)})
         return None
@@ -774,9 +788,10 @@ def _check_document(doc: dict[str, Any], problems: Problems) -> Checked:
             raw = []
         rows = []
         for n, item in enumerate(raw, 1):
-            row = _check_row(specs[name], item, _where(name, n, item), problems)
+            where = Where(name, n, item)
+            row = _check_row(specs[name], item, where, problems)
             if row is not None:
-                row["_where"] = _where(name, n, item)
+                row["_where"] = where
                 rows.append(row)
         checked.rows[name] = rows
 

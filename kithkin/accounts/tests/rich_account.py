@@ -109,7 +109,12 @@ def give_rich_rows(user: User, *, other: User | None = None) -> dict[str, Any]:
         created_at=at(-9.5),
     )
     contact([zoe], channel="text", initiated_by="them", happened_at=at(-1), awaiting_reply=True)
-    contact([], channel="other", happened_at=at(-5), feeling_after="drained")
+    contact(
+        [],
+        channel="other",
+        happened_at=datetime(2025, 3, 25, 12, tzinfo=UTC),
+        feeling_after="drained",
+    )
     # In its undo window: not exported.
     gone = contact([mum], channel="call", happened_at=at(-2))
     gone.deleted_at = at(0)

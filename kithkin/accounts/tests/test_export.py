@@ -90,6 +90,12 @@ def test_it_holds_the_persons_own_data_and_nothing_else(alice: User, bob: User) 
     walk = next(i for i in doc["interactions"] if i["id"] == rows["walk"].pk)
     assert walk["people"] == sorted(p.pk for p in (rows["zoe"], rows["mum"], rows["sam"]))
     assert len(doc["interactions"]) == 3
+    # Instants read raw for speed are written as every other instant is.
+    assert (
+        walk["happened_at"] == export._dt(rows["walk"].happened_at) == "2025-03-20T00:30:15.123456Z"
+    )
+    assert {i["happened_at"] for i in doc["interactions"]} >= {"2025-03-25T12:00:00Z"}
+    assert walk["awaiting_reply"] is False
     choir = next(p for p in doc["plans"] if p["title"] == "Choir with Zoë")
     assert sorted(choir["people"]) == sorted([rows["zoe"].pk, rows["sam"].pk])
     # Only alice's answers; the one pointing at a deleted contact points nowhere.
