@@ -200,12 +200,16 @@ def _contact_rows(owner: User) -> Iterator[list[object]]:
         if not chunk:
             return
         names: dict[int, list[str]] = {}
-        for interaction_id, name in (
-            InteractionPerson.objects.filter(owner=owner, interaction_id__in=[c[0] for c in chunk])
+        # Found by the chunk's (owner-scoped) ids alone, and the owner checked here:
+        # with owner_id in the query too, SQLite walks the owner's index through
+        # every link row they have, once per chunk.
+        for interaction_id, link_owner, name in (
+            InteractionPerson.objects.filter(interaction_id__in=[c[0] for c in chunk])
             .order_by("person__name", "pk")
-            .values_list("interaction_id", "person__name")
+            .values_list("interaction_id", "owner_id", "person__name")
         ):
-            names.setdefault(interaction_id, []).append(name)
+            if link_owner == owner.pk:
+                names.setdefault(interaction_id, []).append(name)
         for pk, at, channel, size, initiated_by, felt, waiting, note in chunk:
             yield [
                 timezone.localtime(at, zone).strftime("%Y-%m-%d %H:%M"),
@@ -220,7 +224,12 @@ def _contact_rows(owner: User) -> Iterator[list[object]]:
         if len(chunk) < CONTACT_CHUNK:
             return
         last_at, last_pk = chunk[-1][1], chunk[-1][0]
-        page = contacts.filter(Q(happened_at__gt=last_at) | Q(happened_at=last_at, pk__gt=last_pk))
+        # The plain >= lets the index on (owner, happened_at) start the chunk where
+        # the last one ended; the OR alone makes SQLite read every earlier contact.
+        page = contacts.filter(
+            Q(happened_at__gt=last_at) | Q(happened_at=last_at, pk__gt=last_pk),
+            happened_at__gte=last_at,
+        )
 
 
 # The decorator is annotated for HttpResponse; a streamed response works the same.

@@ -205,6 +205,16 @@ def _count_stream_queries(client: Client) -> tuple[int, int]:
     return rows, len(queries)
 
 
+def test_rows_are_sent_in_blocks_not_one_write_each(alice: User, alice_client: Client) -> None:
+    Interaction.objects.bulk_create(
+        Interaction(owner=alice, channel="text", note="x" * 100) for _ in range(2000)
+    )
+    pieces = list(cast(Any, alice_client.get(URL)).streaming_content)
+    assert 2 <= len(pieces) <= 5  # about 250 kB in blocks of 64 kB
+    rows = list(csv.reader(io.StringIO(b"".join(pieces).decode().removeprefix("\ufeff"))))
+    assert len(rows) == 2001 and rows[-1][-1] == "x" * 100
+
+
 @pytest.mark.parametrize("count, chunks", [(0, 0), (1, 1), (6, 2), (7, 3)])
 def test_two_queries_a_chunk_whatever_the_number_of_people(
     alice: User, alice_client: Client, count: int, chunks: int
