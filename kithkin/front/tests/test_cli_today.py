@@ -172,6 +172,7 @@ def test_other_words_in_another_tone(alice: User) -> None:
     assert Suggestion.objects.get(pk=with_words["id"]).draft == changed["draft"]
     kept = Suggestion.objects.get(pk=with_words["id"]).draft
     assert "isn't a tone here" in str(refused("today", "--tone", n, "shouty"))
+    assert refused("today", "--tone", "first", "brief").returncode == 2
     assert Suggestion.objects.get(pk=with_words["id"]).draft == kept
 
 

@@ -20,7 +20,7 @@ in the API).
 from __future__ import annotations
 
 import argparse
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -142,7 +142,7 @@ class Command(UserCommand):
             self._tone(user, day, opts)
             if self.as_json:
                 return
-        energy = self._energy(user, now, opts.get("energy"), opts)
+        energy = self._energy(user, now, opts.get("energy"))
         shown = self._suggestions(user, now, energy)
         if self.as_json:
             card = support_card.for_today(user, day)
@@ -168,7 +168,7 @@ class Command(UserCommand):
 
     # --- What Today holds ---------------------------------------------------------
 
-    def _energy(self, user: User, now: datetime, said: str | None, opts: dict[str, Any]) -> str:
+    def _energy(self, user: User, now: datetime, said: str | None) -> str:
         if said:
             return said
         known = (
@@ -205,7 +205,7 @@ class Command(UserCommand):
             if s.outcome not in (Outcome.ANOTHER, Outcome.NOT_TODAY, Outcome.GIVE_SPACE)
         ]
 
-    def _find(self, user: User, day: Any, number: int, opts: dict[str, Any]) -> Suggestion:
+    def _find(self, user: User, day: date, number: int) -> Suggestion:
         found = list(
             Suggestion.objects.filter(owner=user, day=day, position=number - 1)
             .select_related("idea", "person", "owner")
@@ -221,7 +221,7 @@ class Command(UserCommand):
 
     def _answer(self, user: User, now: datetime, opts: dict[str, Any], answer: str) -> None:
         number = opts[answer]
-        suggestion = self._find(user, now.date(), number, opts)
+        suggestion = self._find(user, now.date(), number)
         if suggestion.outcome:
             raise CommandError(
                 f"suggestion #{number} is already answered "
@@ -257,16 +257,16 @@ class Command(UserCommand):
             self.say(_("That's everything that fits right now. Nothing else is needed."))
         self.say()
 
-    def _tone(self, user: User, day: Any, opts: dict[str, Any]) -> None:
+    def _tone(self, user: User, day: date, opts: dict[str, Any]) -> None:
         raw_number, tone = opts["tone"]
         try:
             number = _number(raw_number)
-        except Exception:
+        except argparse.ArgumentTypeError:
             raise CommandError(
                 f"--tone takes a suggestion number and a tone, like --tone 1 {drafts.TONES[1]}.",
                 returncode=2,
             ) from None
-        suggestion = self._find(user, day, number, opts)
+        suggestion = self._find(user, day, number)
         situation = suggestion.idea.situation
         if not situation:
             raise CommandError(f"suggestion #{number} has no words to send, so no other tones.")
