@@ -16,7 +16,7 @@ import re
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import MAXYEAR, UTC, date, datetime, time, timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -231,7 +231,14 @@ def normalize_rule(value: str | None, start: datetime, zone_name: str) -> str:
         raise RecurrenceError("Could you check the year? That's a long way off.") from e
     # dateutil keeps the parsed parts only as private attributes.
     existing = getattr(built, "_until", None)
-    probe = built.replace(until=horizon if existing is None else min(horizon, existing), count=None)
+    end = horizon if existing is None else min(horizon, existing)
+    # dateutil stops at UNTIL only when it finds a day after it: for a rule that
+    # finds none, it goes on looking up to the year 9999 (a second or more of
+    # work for "the fourth of one day a month"). The Gregorian calendar repeats
+    # every 400 years, weekdays included, so the same span is looked at as many
+    # 400 years later as fit, which leaves less than 400 years to run on.
+    later = relativedelta(years=max(0, (MAXYEAR - horizon.year - 1) // 400 * 400))
+    probe = built.replace(dtstart=start + later, until=end + later, count=None)
     try:
         first = next(iter(probe), None)
     except (ValueError, TypeError, OverflowError, IndexError) as e:

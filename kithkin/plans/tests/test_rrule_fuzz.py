@@ -12,8 +12,10 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, cast
+from unittest import mock
 
 import pytest
+from dateutil import rrule as dateutil_rrule
 from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
@@ -368,3 +370,36 @@ def test_decimal_digits_of_other_scripts_are_written_back_in_ascii() -> None:
     tidy = recurrence.normalize_rule(rule, start, "UTC")
     assert tidy == "FREQ=MONTHLY;COUNT=3;BYMONTHDAY=15,-1"
     assert tidy.isascii()
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=MONTHLY;BYSETPOS=4",  # one day a month, so never a fourth
+        "FREQ=MONTHLY;BYSETPOS=366",
+        "FREQ=YEARLY;BYYEARDAY=4;BYMONTHDAY=1",
+        "FREQ=YEARLY;BYDAY=5FR;BYMONTH=2;UNTIL=19990101",
+    ],
+)
+def test_a_rule_that_never_happens_is_refused_without_searching_to_the_year_9999(
+    rule: str,
+) -> None:
+    # dateutil stops at UNTIL only once it finds a day, so an empty rule used to be
+    # looked for month by month up to 9999 (about 96,000 months from 2000).
+    rebuild = dateutil_rrule._iterinfo.rebuild
+    with (
+        mock.patch.object(
+            dateutil_rrule._iterinfo, "rebuild", autospec=True, side_effect=rebuild
+        ) as periods,
+        pytest.raises(RecurrenceError, match="never happens"),
+    ):
+        recurrence.normalize_rule(rule, datetime(2000, 1, 3, 16, 0), "Europe/London")
+    assert periods.call_count < 400 * 12 + 100
+
+
+def test_the_shortened_search_still_finds_a_rare_day() -> None:
+    # The fifth Friday of February comes every 28 years or so: 2036 from 2026.
+    rule = "FREQ=YEARLY;INTERVAL=2;BYDAY=5FR;BYMONTH=2"
+    assert recurrence.normalize_rule(rule, datetime(2026, 1, 1, 9), "UTC") == rule
+    first = recurrence.first_local(rule, datetime(2026, 1, 1, 9), "UTC")
+    assert first == datetime(2036, 2, 29, 9)
