@@ -57,7 +57,7 @@ def _blocks(lines: Iterable[str]) -> Iterator[str]:
 def response(
     name: str, header: Sequence[str], rows: Iterable[Sequence[object]]
 ) -> StreamingHttpResponse:
-    """A CSV download named kithkin-`name`-YYYY-MM-DD.csv, streamed row by row.
+    """A CSV download named kithkin-`name`-YYYY-MM-DD.csv, streamed as it is written.
 
     `rows` is read only while the body is sent, after the view has returned:
     anything that depends on the request (the person's language, their time
