@@ -16,6 +16,7 @@ from ninja.pagination import PageNumberPagination
 from pydantic import (
     AfterValidator,
     AwareDatetime,
+    BeforeValidator,
     ConfigDict,
     StrictBool,
     StrictInt,
@@ -129,7 +130,27 @@ def _reasonable_pause(value: date) -> date:
     return value
 
 
-PauseDate = Annotated[date, AfterValidator(_reasonable_pause)]
+# Dates and times are read from ISO text only: pydantic would also take a number
+# (or a numeric string in a query) as a Unix time, so 0 would quietly mean
+# 1 January 1970.
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _day_text(value: object) -> object:
+    if isinstance(value, date) or (isinstance(value, str) and ISO_DAY.match(value)):
+        return value
+    raise ValueError("Use a date like 2026-05-01.")
+
+
+def _moment_text(value: object) -> object:
+    if isinstance(value, datetime) or (isinstance(value, str) and ISO_DAY.match(value)):
+        return value
+    raise ValueError("Use a date and time with its offset, like 2026-05-01T09:30:00+01:00.")
+
+
+IsoDate = Annotated[date, BeforeValidator(_day_text)]
+IsoDateTime = Annotated[AwareDatetime, BeforeValidator(_moment_text)]
+PauseDate = Annotated[IsoDate, AfterValidator(_reasonable_pause)]
 
 
 def _after_1900(value: datetime) -> datetime:
@@ -139,7 +160,7 @@ def _after_1900(value: datetime) -> datetime:
 
 
 HappenedAt = Annotated[
-    AwareDatetime,
+    IsoDateTime,
     AfterValidator(_not_in_future),
     Field(description="With a time zone offset; at most a few minutes ahead of now."),
 ]
@@ -345,7 +366,7 @@ class InteractionPatch(Schema):
 
 class InteractionFilters(Schema):
     person: int | None = Field(None, ge=1, le=MAX_ID, description="Only contacts with this person.")
-    since: Annotated[AwareDatetime, AfterValidator(_after_1900)] | None = Field(
+    since: Annotated[IsoDateTime, AfterValidator(_after_1900)] | None = Field(
         None,
         description="Only contacts at or after this, with a time zone offset "
         "(`Z`, or `+` written as `%2B` in the query string).",
