@@ -716,13 +716,30 @@ OBJECT_SECTION_READERS: dict[str, Callable[[User], dict[str, Any] | None]] = {
 def _snapshot() -> Iterator[None]:
     """One read transaction for the whole export, so its sections agree.
 
-    SQLite (in WAL mode) reads from one snapshot for a whole transaction; on
-    PostgreSQL that takes REPEATABLE READ, set when this is the outermost
-    transaction (inside another one, it reads as that one does).
+    - Inside another transaction (a test, a caller's atomic block): read as it does.
+    - SQLite: a DEFERRED transaction, begun by hand. Kithkin's SQLite
+      transactions are IMMEDIATE (they take the write lock as they start, see
+      settings), and an export streamed to a slow download must not keep
+      everyone else from writing. A deferred one only reads: in WAL mode it sees
+      one snapshot throughout while writers go on. It is rolled back at the end,
+      having written nothing.
+    - PostgreSQL: REPEATABLE READ, READ ONLY (one snapshot for every statement).
     """
-    outermost = not connection.in_atomic_block
+    if connection.in_atomic_block:
+        yield
+        return
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            if connection.connection is not None and connection.connection.in_transaction:
+                connection.connection.rollback()
+        return
     with transaction.atomic():
-        if outermost and connection.vendor == "postgresql":
+        if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         yield

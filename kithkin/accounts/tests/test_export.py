@@ -252,3 +252,34 @@ def test_the_command_says_where_it_cannot_write(alice: User, tmp_path: Path) -> 
         call_command("export", "-o", str(tmp_path), "--user", "alice")
     with pytest.raises(CommandError, match="no account called"):
         call_command("export", "--user", "nobody")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_export_reads_one_snapshot_without_holding_up_writers() -> None:
+    """Outside any transaction, the export reads in one transaction of its own:
+    on SQLite a deferred (read) one begun by hand, not Django's IMMEDIATE one that
+    would take the write lock for as long as a download lasts; on PostgreSQL a
+    REPEATABLE READ one. Stopping half-way (a download cancelled) ends it."""
+    from django.db import connection
+
+    user = User.objects.create(username="erin")
+    Person.objects.bulk_create(Person(owner=user, name=f"P{n}") for n in range(5))
+
+    def in_transaction() -> bool:
+        if connection.vendor == "sqlite":
+            return bool(connection.connection.in_transaction)
+        return connection.in_atomic_block
+
+    chunks = export_chunks(user)
+    next(chunks)
+    assert in_transaction()
+    if connection.vendor == "sqlite":
+        assert not connection.in_atomic_block
+    rest = "".join(chunks)
+    assert rest.endswith("}\n")
+    assert not in_transaction()
+
+    stopped = export_chunks(user)
+    next(stopped)
+    stopped.close()
+    assert not in_transaction()
