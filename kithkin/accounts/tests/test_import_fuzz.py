@@ -73,9 +73,10 @@ def owned_rows(user: User) -> int:
 def _path(data: st.DataObject, doc: Any) -> list[Any]:
     """A random way into the document: keys and indexes, at most five deep."""
     path: list[Any] = []
-    node = doc
+    node: Any = doc
     while len(path) < 5 and isinstance(node, dict | list) and node:
-        if path and data.draw(st.booleans(), label="stop here"):
+        stop: bool = bool(path) and data.draw(st.booleans(), label="stop here")
+        if stop:
             break
         if isinstance(node, dict):
             key = data.draw(st.sampled_from(sorted(node)), label="key")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any, cast
 
 import pytest
 from django.test import Client
@@ -104,7 +105,7 @@ def test_the_export_holds_everything_the_person_owns(
     assert r["Content-Type"] == "application/json; charset=utf-8"
     assert r["Content-Disposition"].startswith('attachment; filename="kithkin-export-')
     assert "no-store" in r["Cache-Control"]
-    body = b"".join(r.streaming_content).decode()
+    body = b"".join(cast(Any, r).streaming_content).decode()
     doc = json.loads(body)
     assert (doc["format"], doc["version"]) == ("kithkin-export", 1)
     assert doc["account"]["username"] == "alice"
