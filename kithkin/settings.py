@@ -254,7 +254,7 @@ API_FAILED_AUTH_RATE = _rate("KITHKIN_API_FAILED_AUTH_RATE", "30/min")
 # every gunicorn worker and thread on this machine shares one count (an in-memory
 # cache would count per process, and the database one would add a write to every
 # request). Several machines behind one address each count on their own.
-CACHES = {
+CACHES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "api": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

@@ -183,5 +183,5 @@ def _ids_in(collection: str, auth: dict[str, str]) -> list[int]:
     # Not Django's test client: it would connect close_old_connections again.
     client = WerkzeugClient(schema.app)
     body = client.get(collection, query_string="page_size=100", headers=auth).json
-    items = body["items"] if isinstance(body, dict) else body
+    items = body["items"] if isinstance(body, dict) else body or []
     return [item["id"] for item in items if isinstance(item, dict) and "id" in item]
