@@ -38,9 +38,6 @@ from kithkin.accounts.models import User
 
 FORMAT = "kithkin-export"
 VERSION = 1
-# Kept for older callers.
-EXPORT_FORMAT = FORMAT
-EXPORT_VERSION = VERSION
 # Rows read from the database at a time (and written between two yields).
 CHUNK = 2000
 
