@@ -18,7 +18,7 @@ from kithkin.circle.models import (
     Person,
     Size,
 )
-from kithkin.lib.limits import EARLIEST, LONGEST_PAUSE, as_id
+from kithkin.lib.limits import EARLIEST, as_id, pause_problem
 
 WEEKDAYS = sorted(dates.WEEKDAYS.items())  # 0 = Monday, names translated
 MONTHS = [("", _("Month")), *((str(i), name) for i, name in sorted(dates.MONTHS.items()))]
@@ -132,10 +132,9 @@ class PersonForm(forms.ModelForm):
 
     def clean_paused_until(self) -> date | None:
         value: date | None = self.cleaned_data.get("paused_until")
-        if value is not None and value > timezone.localdate() + LONGEST_PAUSE:
-            raise forms.ValidationError(_("A pause can last up to ten years."))
-        if value is not None and value < EARLIEST.date():
-            raise forms.ValidationError(_("That's before 1900; is the year right?"))
+        problem = pause_problem(value) if value is not None else None
+        if problem:
+            raise forms.ValidationError(problem)
         return value
 
     def clean(self) -> dict[str, Any]:

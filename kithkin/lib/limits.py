@@ -1,6 +1,9 @@
 """Bounds that web forms and the API share, so both refuse the same odd input."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 # The largest id a database column holds; a bigger number can't name a row and
 # would overflow inside the database driver.
@@ -13,6 +16,15 @@ FIRST_SCHEDULE_YEAR = 1900
 LAST_SCHEDULE_YEAR = 2200
 # "Give space until": at most this far ahead.
 LONGEST_PAUSE = timedelta(days=3650)
+
+
+def pause_problem(value: date) -> str | None:
+    """Why `value` can't end a pause (of a person, or of reminders), or None."""
+    if value > timezone.localdate() + LONGEST_PAUSE:
+        return _("A pause can last up to ten years.")
+    if value < EARLIEST.date():
+        return _("That's before 1900; is the year right?")
+    return None
 
 
 def as_id(value: object) -> int | None:

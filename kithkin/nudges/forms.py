@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kithkin.lib.limits import pause_problem
 from kithkin.nudges.channels import apprise_service
 from kithkin.nudges.models import NudgeSettings
 
@@ -34,6 +37,13 @@ class ReminderSettingsForm(forms.ModelForm):
         help_text=_("The daily nudge and plan reminders together."),
         error_messages={"invalid_choice": _("Choose one, two or three.")},
     )
+
+    def clean_paused_until(self) -> date | None:
+        value: date | None = self.cleaned_data.get("paused_until")
+        problem = pause_problem(value) if value is not None else None
+        if problem:
+            raise forms.ValidationError(problem)
+        return value
 
     class Meta:
         model = NudgeSettings

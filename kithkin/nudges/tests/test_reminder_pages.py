@@ -65,6 +65,9 @@ def test_it_turns_the_daily_step_off(alice_client: Client, alice: User) -> None:
         ({"daily_at": "25:00", "per_day": "1"}, "Write a time like 09:30"),
         ({"daily_at": "09:00", "per_day": "4"}, "Choose one, two or three."),
         ({"daily_at": "09:00", "per_day": "1", "paused_until": "soon"}, "Write a day like"),
+        # The last day there is: no next reminder could be worked out after it.
+        ({"daily_at": "09:00", "per_day": "1", "paused_until": "9999-12-31"}, "up to ten years"),
+        ({"daily_at": "09:00", "per_day": "1", "paused_until": "1899-12-31"}, "before 1900"),
     ],
 )
 def test_it_refuses_bad_settings_and_changes_nothing(
