@@ -30,6 +30,7 @@ class PartnerForm(forms.Form):
     email = forms.EmailField(
         label=_("Their email (optional)"),
         required=False,
+        max_length=254,  # the column's length; the form alone would allow 320
         help_text=_(
             "Only needed if they don't have an account here and you'd like them to get "
             "a weekly summary."

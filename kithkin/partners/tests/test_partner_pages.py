@@ -121,6 +121,17 @@ def test_the_name_form_says_the_partner_is_greeted_by_it(alice_client: Client) -
     assert "Just for you" not in html
 
 
+def test_an_email_longer_than_the_column_is_refused_kindly(
+    alice_client: Client, alice: User
+) -> None:
+    # Valid for Django's validator (up to 320 characters) but past the column's 254.
+    address = "a" * 60 + "@" + ".".join(["b" * 60] * 4) + ".org"
+    r = alice_client.post(reverse("partner_new"), {"name": "Gran", "email": address})
+    assert r.status_code == 200
+    assert "email" in r.context["form"].errors
+    assert not Partnership.objects.exists()
+
+
 def test_a_weekly_email_needs_an_address(alice_client: Client, alice: User) -> None:
     r = alice_client.post(reverse("partner_new"), {"name": "Gran", "weekly_email": "on"})
     assert r.status_code == 200
