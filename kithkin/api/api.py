@@ -74,12 +74,17 @@ def _per(rate: str | None) -> str:
         return "no limit (switched off on this server)"
     count, period = rate.split("/")
     unit = {"s": "second", "m": "minute", "h": "hour", "d": "day"}[period[0]]
-    return f"{count} requests a {unit}"
+    return f"{count} requests {'an' if unit == 'hour' else 'a'} {unit}"
+
+
+def _megabytes() -> str:
+    """The largest body the server reads, e.g. "2.5" (Django's default)."""
+    size = django_settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+    return f"{size / 1024 / 1024:.1f}".removesuffix(".0")
 
 
 def describe() -> str:
     """The API's own page in the docs: tokens, errors, lists and limits."""
-    max_body = django_settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
     return f"""\
 Everything you can do in Kithkin's pages, for your own scripts. Every answer is about
 the account the token belongs to; someone else's things are never there (asking for
@@ -109,7 +114,7 @@ the fields that need another look, each with its `loc` and `msg`.
 | 404 | `not_found` | Nothing with that id among yours, or no such address. |
 | 405 | `method_not_allowed` | Not a method this address answers (see `Allow`). |
 | 409 | named by the operation | The change clashes with what's stored (for example `exists`). |
-| 413 | `too_large` | The body is over {max_body // 1024 // 1024} MB. |
+| 413 | `too_large` | The body is over {_megabytes()} MB. |
 | 422 | `invalid` | Some fields need another look (see `details`). |
 | 429 | `rate_limited` | Too many requests for now; wait the seconds in `Retry-After`. |
 | 500 | `server_error` | Something broke on the server. |
@@ -308,12 +313,11 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 @api.exception_handler(RequestDataTooBig)
 def on_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
-    limit = (django_settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0) // 1024 // 1024
     return error(
         request,
         413,
         "too_large",
-        f"That request is larger than this server takes ({limit} MB). "
+        f"That request is larger than this server takes ({_megabytes()} MB). "
         "Please send it in smaller parts.",
     )
 
