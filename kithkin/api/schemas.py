@@ -180,9 +180,16 @@ def not_null(value: object) -> object:
 
 
 class ErrorOut(Schema):
-    code: str
-    message: str
-    details: list[dict] | None = None
+    """Every error: what went wrong, for scripts (code) and for people (message)."""
+
+    code: str = Field(
+        description="Machine-readable, e.g. `invalid`, `not_found`, `rate_limited`.",
+        examples=["not_found"],
+    )
+    message: str = Field(description="A sentence for people.")
+    details: list[dict] | None = Field(
+        None, description="For `invalid`: each field that needs another look (`loc`, `msg`)."
+    )
 
 
 class QuietHours(Schema):
