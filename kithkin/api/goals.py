@@ -13,7 +13,7 @@ so the API refuses exactly what the pages refuse, with the same words.
 # through @paginate's wrapper, whose globals are ninja's, so strings wouldn't resolve.
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from django import forms
@@ -33,9 +33,10 @@ from kithkin.accounts.models import User
 from kithkin.api.plans import DayIn, Title
 from kithkin.api.schemas import DbId, ErrorOut, ObjectId, Omitted, Pages, not_null
 from kithkin.lib.http import request_owner as _owner
+from kithkin.wellbeing import goal_actions
 from kithkin.wellbeing import goals as progress
-from kithkin.wellbeing.goal_forms import GoalForm, SkipForm
-from kithkin.wellbeing.goal_views import MAX_RUN_DAYS
+from kithkin.wellbeing.goal_actions import MAX_RUN_DAYS
+from kithkin.wellbeing.goal_forms import GoalForm
 from kithkin.wellbeing.models import Goal, GoalMeasure, GoalSkip
 
 router = Router(tags=["goals"])
@@ -304,29 +305,6 @@ def _form_data(goal: Goal, changes: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _set_aside(goal: Goal) -> None:
-    # As the page's "Set this goal aside" does (goal_views.goal_archive).
-    if goal.archived_at is None:
-        goal.archived_at = timezone.now()
-        goal.save(update_fields=["archived_at"])
-
-
-def _bring_back(goal: Goal) -> None:
-    # As the page's "Bring it back" does (goal_views.goal_restore): the days it
-    # spent set aside become days of rest, so the score is as it was left.
-    if goal.archived_at is None:
-        return
-    zone = goal.owner.zone
-    rest = progress.set_aside_days(
-        timezone.localtime(goal.archived_at, zone).date(), _today(goal.owner)
-    )
-    GoalSkip.objects.bulk_create(
-        [GoalSkip(owner=goal.owner, goal=goal, day=d) for d in rest], ignore_conflicts=True
-    )
-    goal.archived_at = None
-    goal.save(update_fields=["archived_at"])
-
-
 def _save(owner: User, goal: Goal, changes: dict[str, Any]) -> Goal:
     """Check the changes with the page's form and save them (nothing written on a 422)."""
     archived = changes.pop("archived", None)
@@ -337,9 +315,9 @@ def _save(owner: User, goal: Goal, changes: dict[str, Any]) -> Goal:
     with transaction.atomic():
         goal = form.save()
         if archived is True:
-            _set_aside(goal)
+            goal_actions.set_aside(goal)
         elif archived is False:
-            _bring_back(goal)
+            goal_actions.bring_back(goal, owner, _today(owner))
     return goal
 
 
@@ -465,12 +443,10 @@ def skip_goal_day(request: HttpRequest, id: ObjectId, payload: SkipIn) -> Status
     today = _today(owner)
     day = payload.day or today
     with translation.override(owner.locale):
-        form = SkipForm({"day": day}, began=progress.start_day(goal, owner.zone), today=today)
+        form = goal_actions.skip_form(goal, owner, {"day": day}, today)
         if not form.is_valid():
             raise form_invalid(form)
-    _skip, created = GoalSkip.objects.get_or_create(
-        owner=owner, goal=goal, day=form.cleaned_data["day"]
-    )
+    created = goal_actions.set_day_aside(goal, form.cleaned_data["day"])
     return Status(201 if created else 200, {"day": form.cleaned_data["day"]})
 
 
@@ -486,7 +462,7 @@ def unskip_goal_day(
 ) -> Status[None]:
     goal = _get_goal_for_user(request, id)
     through = query.through
-    if through is not None and not day <= through <= day + timedelta(days=MAX_RUN_DAYS):
+    if through is not None and not goal_actions.run_fits(day, through):
         raise ValidationError(
             [
                 {
@@ -497,8 +473,7 @@ def unskip_goal_day(
                 }
             ]
         )
-    skips = GoalSkip.objects.filter(owner=goal.owner, goal=goal)
-    if not skips.filter(day=day).exists():
+    if not GoalSkip.objects.filter(owner=goal.owner_id, goal=goal, day=day).exists():
         raise HttpError(404, "That day isn't set aside for this goal.")
-    skips.filter(day__gte=day, day__lte=through or day).delete()
+    goal_actions.count_as_usual(goal, day, through)
     return Status(204, None)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
@@ -14,13 +13,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kithkin.accounts.decorators import onboarded_required
 from kithkin.lib.http import request_owner as _owner
+from kithkin.wellbeing import goal_actions
 from kithkin.wellbeing import goals as progress
 from kithkin.wellbeing.goal_forms import GoalForm, SkipForm
 from kithkin.wellbeing.models import Goal, GoalSkip
 
 SKIP_RUNS_LISTED = 30
-# A run of days removed in one tap: at most this long (days set aside over years).
-MAX_RUN_DAYS = 3660
 
 
 def _goal(request: HttpRequest, pk: int) -> Goal:
@@ -133,17 +131,15 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def goal_skip(request: HttpRequest, pk: int) -> HttpResponse:
     goal = _goal(request, pk)
-    owner = _owner(request)
     today = timezone.localdate()
     data = {"day": today.isoformat()} if request.POST.get("today") else request.POST
-    form = SkipForm(data, began=progress.start_day(goal, owner.zone), today=today)
+    form = goal_actions.skip_form(goal, _owner(request), data, today)
     if not form.is_valid():
         why = "; ".join(str(e) for errs in form.errors.values() for e in errs)
         messages.error(request, _("That day wasn't set aside: %(why)s") % {"why": why})
         return redirect("goal_detail", goal.pk)
     day = form.cleaned_data["day"]
-    _skip, created = GoalSkip.objects.get_or_create(owner=owner, goal=goal, day=day)
-    if not created:
+    if not goal_actions.set_day_aside(goal, day):
         messages.info(request, _("That day is already set aside."))
     elif day == today:
         messages.success(
@@ -165,13 +161,11 @@ def goal_skip_remove(request: HttpRequest, pk: int, skip_pk: int) -> HttpRespons
     goal = _goal(request, pk)
     skip = get_object_or_404(GoalSkip, pk=skip_pk, goal=goal, owner=goal.owner)
     through = _date(request.POST.get("through", ""))
-    if through is not None and skip.day < through <= skip.day + timedelta(days=MAX_RUN_DAYS):
-        GoalSkip.objects.filter(
-            owner=goal.owner, goal=goal, day__gte=skip.day, day__lte=through
-        ).delete()
+    if through is not None and through > skip.day and goal_actions.run_fits(skip.day, through):
+        goal_actions.count_as_usual(goal, skip.day, through)
         messages.success(request, _("Those days count as usual again."))
     else:
-        skip.delete()
+        goal_actions.count_as_usual(goal, skip.day)
         messages.success(request, _("That day counts as usual again."))
     return redirect("goal_detail", goal.pk)
 
@@ -186,10 +180,7 @@ def _date(text: str) -> date | None:
 @onboarded_required
 @require_POST
 def goal_archive(request: HttpRequest, pk: int) -> HttpResponse:
-    goal = _goal(request, pk)
-    if goal.archived_at is None:
-        goal.archived_at = timezone.now()
-        goal.save(update_fields=["archived_at"])
+    goal_actions.set_aside(_goal(request, pk))
     messages.success(
         request,
         _("Set aside, with everything kept. Bring it back whenever you like."),
@@ -201,18 +192,7 @@ def goal_archive(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def goal_restore(request: HttpRequest, pk: int) -> HttpResponse:
     goal = _goal(request, pk)
-    if goal.archived_at is not None:
-        zone = _owner(request).zone
-        rest = progress.set_aside_days(
-            timezone.localtime(goal.archived_at, zone).date(), timezone.localdate()
-        )
-        with transaction.atomic():
-            GoalSkip.objects.bulk_create(
-                [GoalSkip(owner=goal.owner, goal=goal, day=d) for d in rest],
-                ignore_conflicts=True,
-            )
-            goal.archived_at = None
-            goal.save(update_fields=["archived_at"])
+    goal_actions.bring_back(goal, _owner(request), timezone.localdate())
     messages.success(request, _("It's back, with its score as you left it."))
     return redirect("goal_detail", goal.pk)
 
