@@ -32,7 +32,7 @@ from pydantic import (
 from pydantic.json_schema import WithJsonSchema
 
 from kithkin.accounts.models import User
-from kithkin.api.goals import form_invalid
+from kithkin.api.forms import form_invalid
 from kithkin.api.plans import (
     LOCAL_START_SCHEMA,
     LocalStart,

@@ -16,8 +16,6 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -30,6 +28,7 @@ from ninja.responses import Status
 from pydantic import AfterValidator, ConfigDict, StrictBool, StrictInt, field_validator
 
 from kithkin.accounts.models import User
+from kithkin.api.forms import form_invalid
 from kithkin.api.plans import DayIn, Title
 from kithkin.api.schemas import DbId, ErrorOut, ObjectId, Omitted, Pages, not_null
 from kithkin.lib.http import request_owner as _owner
@@ -40,24 +39,6 @@ from kithkin.wellbeing.goal_forms import GoalForm
 from kithkin.wellbeing.models import Goal, GoalMeasure, GoalSkip
 
 router = Router(tags=["goals"])
-
-
-def form_invalid(form: forms.BaseForm, rename: dict[str, str] | None = None) -> ValidationError:
-    """A page form's errors as the API's 422, each at the body field it names
-    (`rename`: form field -> API field, where they differ)."""
-    rename = rename or {}
-    details = [
-        {
-            "type": error.code or "invalid",
-            "loc": ["body", "payload"]
-            + ([] if field == NON_FIELD_ERRORS else [rename.get(field, field)]),
-            "msg": message,
-        }
-        for field, errors in form.errors.as_data().items()
-        for error in errors
-        for message in error.messages
-    ]
-    return ValidationError(details)
 
 
 def _times(value: int) -> int:

@@ -31,8 +31,8 @@ from pydantic import AfterValidator, ConfigDict, StrictBool, StrictInt, StrictSt
 from pydantic import StringConstraints as Text
 
 from kithkin.accounts.models import User
+from kithkin.api.forms import form_invalid
 from kithkin.api.schemas import ErrorOut, ObjectId, Omitted, Pages, not_null
-from kithkin.api.settings import form_error
 from kithkin.lib.http import request_owner as _owner
 from kithkin.partners import actions, sharing
 from kithkin.partners.alerts import LOW_MOOD_DAYS, NO_CHECKIN_DAYS
@@ -181,7 +181,7 @@ def send_note(
     partnership = _get_shared_for_user(request, id)
     form = NoteForm({"text": payload.text})
     if not form.is_valid():
-        raise form_error(form)
+        raise form_invalid(form)
     person = sharing.person_name(partnership.owner)
     try:
         note = actions.do_send_note(partnership, partner, form.cleaned_data["text"])
@@ -371,7 +371,7 @@ def _read_back(request: HttpRequest, partnership: Partnership) -> Partnership:
 def _partner_form(data: dict[str, Any]) -> PartnerForm:
     form = PartnerForm(data)
     if not form.is_valid():
-        raise form_error(form)
+        raise form_invalid(form)
     return form
 
 
@@ -460,7 +460,7 @@ def set_shares(request: HttpRequest, id: ObjectId, payload: SharesIn) -> Status[
         return _ended(partnership)
     form = SharesForm({"shares": [str(item) for item in payload.shares]})
     if not form.is_valid():
-        raise form_error(form)
+        raise form_invalid(form)
     actions.do_set_shares(partnership, form.cleaned_data["shares"])
     return Status(200, _read_back(request, partnership))
 
@@ -496,7 +496,7 @@ def set_alerts(request: HttpRequest, id: ObjectId, payload: AlertsIn) -> Status[
         name=partnership.name,
     )
     if not form.is_valid():
-        raise form_error(form)
+        raise form_invalid(form)
     no_checkin, low_mood = form.days()
     actions.do_set_alerts(partnership, no_checkin, low_mood)
     return Status(200, _read_back(request, partnership))

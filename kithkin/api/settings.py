@@ -19,9 +19,7 @@ import re
 from datetime import date, datetime, time
 from typing import Annotated, Any, Literal
 
-from django import forms
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import IntegrityError
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -29,7 +27,6 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
-from ninja.errors import ValidationError
 from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import (
@@ -46,6 +43,7 @@ from pydantic import (
 from kithkin.accounts.actions import do_update_profile
 from kithkin.accounts.forms import ApiTokenForm, ProfileForm
 from kithkin.accounts.models import ApiToken, User, timezone_names
+from kithkin.api.forms import form_invalid
 from kithkin.api.schemas import (
     HHMM,
     ErrorOut,
@@ -69,20 +67,6 @@ from kithkin.support.helplines import country_choices
 router = Router(tags=["settings"])
 
 TOKENS = ["tokens"]
-
-
-def form_error(form: forms.BaseForm, names: dict[str, str] | None = None) -> ValidationError:
-    """A page form's complaints as the API's 422: the page's words, at the API's field
-    names (`names` maps a form field to its API name where they differ)."""
-    details: list[dict[str, Any]] = []
-    for field, errors in form.errors.as_data().items():
-        loc = ["body", "payload"]
-        if field != NON_FIELD_ERRORS:
-            loc.append((names or {}).get(field, field))
-        for error in errors:
-            for message in error.messages:
-                details.append({"type": error.code or "invalid", "loc": loc, "msg": message})
-    return ValidationError(details)
 
 
 def _no_nul(value: str) -> str:
@@ -235,7 +219,7 @@ def update_settings(request: HttpRequest, payload: SettingsPatch) -> User:
     data.update(changes)
     form = ProfileForm(data, instance=user)
     if not form.is_valid():
-        raise form_error(form, {"quiet_start": "quiet_hours", "quiet_end": "quiet_hours"})
+        raise form_invalid(form, {"quiet_start": "quiet_hours", "quiet_end": "quiet_hours"})
     return do_update_profile(form)
 
 
@@ -312,7 +296,7 @@ def _save_reminders(owner: User, changes: dict[str, Any]) -> NudgeSettings:
             data[field] = value
     form = ReminderForm(data, instance=current)
     if not form.is_valid():
-        raise form_error(form)
+        raise form_invalid(form)
     return do_save_settings(owner, form)
 
 
@@ -449,7 +433,7 @@ def create_channel(request: HttpRequest, payload: ChannelIn) -> Status[Any]:
     else:
         form = AppriseChannelForm({"url": payload.url, "label": payload.label})
     if not form.is_valid():
-        raise form_error(form)
+        raise form_invalid(form)
     if Channel.objects.filter(owner=owner).count() >= MAX_CHANNELS:
         return Status(
             409,
@@ -585,7 +569,7 @@ def list_tokens(request: HttpRequest) -> QuerySet[ApiToken]:
 def create_token(request: HttpRequest, payload: TokenIn) -> Status[ApiToken]:
     form = ApiTokenForm({"name": payload.name, "scope": payload.scope})
     if not form.is_valid():
-        raise form_error(form)
+        raise form_invalid(form)
     token, plain = ApiToken.objects.create_token(
         _owner(request), form.cleaned_data["name"], form.cleaned_data["scope"]
     )

@@ -21,7 +21,7 @@ from ninja.responses import Status
 from pydantic import AfterValidator, ConfigDict, StringConstraints
 
 from kithkin.accounts.models import User
-from kithkin.api.goals import form_invalid
+from kithkin.api.forms import form_invalid
 from kithkin.api.plans import DayIn
 from kithkin.api.schemas import ErrorOut
 from kithkin.lib.http import request_owner as _owner

@@ -23,7 +23,7 @@ from ninja.responses import Status
 from pydantic import AfterValidator, ConfigDict, StrictInt, StringConstraints
 
 from kithkin.accounts.models import ApiToken, User
-from kithkin.api.goals import form_invalid
+from kithkin.api.forms import form_invalid
 from kithkin.api.schemas import ErrorOut, ObjectId, Pages
 from kithkin.circle import actions as circle_actions
 from kithkin.circle.models import Channel, Initiator, Interaction, InteractionPerson
