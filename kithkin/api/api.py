@@ -55,10 +55,11 @@ ERRORS = {
     400: "The body isn't valid JSON (`invalid_json`).",
     401: "No valid token: send `Authorization: Bearer <token>` (`unauthorized`).",
     403: "A read-only token asked to change something (`forbidden`).",
-    404: "Nothing with that id among yours (`not_found`).",
+    404: "Not found among yours: someone else's looks the same as none (`not_found`).",
     413: "The body is larger than the server accepts (`too_large`).",
     422: "Some fields need another look; `details` names each one (`invalid`).",
-    429: "Too many requests for now; `Retry-After` says how many seconds to wait (`rate_limited`).",
+    429: "Too many for now (`rate_limited`, or a limit the operation names); "
+    "`Retry-After` says how many seconds to wait.",
 }
 RETRY_AFTER = {
     "Retry-After": {
