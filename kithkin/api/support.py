@@ -25,10 +25,9 @@ from kithkin.api.forms import form_invalid
 from kithkin.api.plans import DayIn
 from kithkin.api.schemas import ErrorOut
 from kithkin.lib.http import request_owner as _owner
-from kithkin.support import card, helplines
+from kithkin.support import actions, card, helplines
 from kithkin.support.forms import MOST_CHARS, STEPS, SafetyPlanForm
 from kithkin.support.models import HardDay, SafetyPlan
-from kithkin.support.views import _message_someone, _own_country
 
 router = Router(tags=["support"])
 
@@ -193,11 +192,11 @@ def get_support(request: HttpRequest, query: Query[SupportQuery]) -> dict[str, A
     if query.country is not None:
         chosen = data.by_code(query.country)
     else:
-        chosen = _own_country(owner) or data.guess_from_languages(
+        chosen = actions.own_country(owner) or data.guess_from_languages(
             request.headers.get("Accept-Language", "")
         )
     with translation.override(owner.locale):
-        someone = _message_someone(owner)
+        someone = actions.message_someone(owner)
         return {
             "country": _country(chosen) if chosen else None,
             "countries": [_country(c) for c in data.ordered(chosen)],
@@ -294,10 +293,7 @@ def get_support_card(request: HttpRequest) -> dict[str, Any]:
 )
 def struggling(request: HttpRequest) -> dict[str, Any]:
     owner = _owner(request)
-    # As the page's button does (support.views._record_struggling).
-    HardDay.objects.update_or_create(
-        owner=owner, day=_today(owner), defaults={"asked": True, "dismissed_at": None}
-    )
+    actions.record_struggling(owner, _today(owner))
     return _card(owner)
 
 
@@ -326,10 +322,7 @@ def dismiss_support_card(request: HttpRequest, payload: DismissIn) -> Status[Any
                 "details": [],
             },
         )
-    # As the page does (support.views._dismiss_card).
-    HardDay.objects.update_or_create(
-        owner=owner, day=today, defaults={"dismissed_at": timezone.now()}
-    )
+    actions.dismiss_card(owner, today)
     return Status(200, _card(owner))
 
 
@@ -415,8 +408,7 @@ def put_safety_plan(request: HttpRequest, payload: SafetyPlanIn) -> Status[Any]:
         form = SafetyPlanForm(payload.model_dump(), instance=existing or SafetyPlan(owner=owner))
         if not form.is_valid():
             raise form_invalid(form)
-    # As the page does: two saves at once still leave one plan.
-    plan, created = SafetyPlan.objects.update_or_create(owner=owner, defaults=form.cleaned_data)
+    plan, created = actions.keep_safety_plan(owner, form.cleaned_data)
     return Status(201 if created else 200, plan)
 
 

@@ -14,37 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kithkin.accounts.decorators import onboarded_required
-from kithkin.accounts.models import User
 from kithkin.lib.http import request_owner as _owner
-from kithkin.support import card, helplines
+from kithkin.support import actions, card, helplines
 from kithkin.support.forms import STEPS, SafetyPlanForm
-from kithkin.support.models import HardDay, SafetyPlan
-from kithkin.today.models import SavedMessage
-
-# The support page stays short and quick: a handful of people, a few messages.
-MOST_TRUSTED = 12
-MOST_SAVED = 10
-
-
-def _own_country(user: User) -> helplines.Country | None:
-    data = helplines.load()
-    return data.by_code(user.country) or data.guess(user.timezone)
-
-
-def _message_someone(owner: User) -> dict[str, Any]:
-    """The owner's trusted people, each with links to write to them, first with
-    their first saved message (or a few plain words), then with each of the others."""
-    people = list(card.trusted(owner)[:MOST_TRUSTED])
-    saved = list(SavedMessage.objects.filter(owner=owner)[:MOST_SAVED]) if people else []
-    words = saved[0].text if saved else str(card.DEFAULT_WORDS)
-    return {
-        "trusted": [card.reach(p, words) for p in people],
-        "words": words,
-        "own_words": bool(saved),
-        "other_words": [
-            {"m": m, "people": [card.reach(p, m.text) for p in people]} for m in saved[1:]
-        ],
-    }
+from kithkin.support.models import SafetyPlan
 
 
 @require_GET
@@ -54,7 +27,7 @@ def support(request: HttpRequest) -> HttpResponse:
     chosen = data.by_code(request.GET.get("country", ""))
     user = request.user
     if chosen is None and user.is_authenticated:
-        chosen = data.by_code(user.country) or data.guess(user.timezone)
+        chosen = actions.own_country(user)
     if chosen is None:
         chosen = data.guess_from_languages(request.headers.get("Accept-Language", ""))
     ctx: dict[str, Any] = {
@@ -69,7 +42,7 @@ def support(request: HttpRequest) -> HttpResponse:
         owner = _owner(request)
         ctx["personal"] = True
         ctx["has_plan"] = SafetyPlan.objects.filter(owner=owner).exists()
-        ctx.update(_message_someone(owner))
+        ctx.update(actions.message_someone(owner))
     return render(request, "support/support.html", ctx)
 
 
@@ -91,9 +64,9 @@ def safety_plan(request: HttpRequest) -> HttpResponse:
         ]
         # The six steps in order, then what matters most.
         ctx["steps"], ctx["reasons"] = steps[:-1], steps[-1]
-        ctx["country"] = _own_country(owner)
+        ctx["country"] = actions.own_country(owner)
         ctx["directory"] = helplines.load().directory
-        ctx["trusted"] = list(card.trusted(owner)[:MOST_TRUSTED])
+        ctx["trusted"] = list(card.trusted(owner)[: actions.MOST_TRUSTED])
     return render(request, "support/plan.html", ctx)
 
 
@@ -105,14 +78,13 @@ def edit_safety_plan(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None  # an empty POST is still a POST
     form = SafetyPlanForm(data, instance=plan or SafetyPlan(owner=owner))
     if request.method == "POST" and form.is_valid():
-        # update_or_create: two saves at once still leave one plan.
-        SafetyPlan.objects.update_or_create(owner=owner, defaults=form.cleaned_data)
+        actions.keep_safety_plan(owner, form.cleaned_data)
         messages.success(request, _("Kept. Only you can see it."))
         return redirect("safety_plan")
     ctx = {
         "form": form,
         "plan": plan,
-        "country": _own_country(owner),
+        "country": actions.own_country(owner),
         "directory": helplines.load().directory,
     }
     return render(request, "support/plan_form.html", ctx)
@@ -147,11 +119,7 @@ def struggling(request: HttpRequest) -> HttpResponseBase:
 
 @onboarded_required
 def _record_struggling(request: HttpRequest) -> HttpResponse:
-    HardDay.objects.update_or_create(
-        owner=_owner(request),
-        day=timezone.localdate(),
-        defaults={"asked": True, "dismissed_at": None},
-    )
+    actions.record_struggling(_owner(request), timezone.localdate())
     return redirect(reverse("today") + "#support-card")
 
 
@@ -180,11 +148,7 @@ def _dismiss_card(request: HttpRequest) -> HttpResponse:
                 request, _("A new day began since that page opened, so nothing was put away.")
             )
         return redirect("today")
-    HardDay.objects.update_or_create(
-        owner=_owner(request),
-        day=today,
-        defaults={"dismissed_at": timezone.now()},
-    )
+    actions.dismiss_card(_owner(request), today)
     messages.info(
         request,
         _("Put away for today. “Need support now?” at the top of every page is always there."),
