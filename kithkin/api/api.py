@@ -300,16 +300,32 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return error(
             request, 400, "invalid_json", f"The request body isn't valid JSON ({exc.__cause__})."
         )
-    code = {
-        400: "bad_request",
-        401: "unauthorized",
-        403: "forbidden",
-        404: "not_found",
-        409: "conflict",
-        413: "too_large",
-        429: "rate_limited",
-    }.get(exc.status_code, "error")
-    return error(request, exc.status_code, code, str(exc))
+    return error(request, exc.status_code, status_code(exc.status_code), str(exc))
+
+
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    422: "invalid",
+    429: "rate_limited",
+    500: "server_error",
+}
+
+
+def status_code(status: int) -> str:
+    """The error code for an HTTP status a view raised without naming one."""
+    if status in CODES:
+        return CODES[status]
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        return "error"
+    return phrase.lower().replace(" ", "_").replace("-", "_")  # "Gone" -> "gone"
 
 
 @api.exception_handler(RequestDataTooBig)

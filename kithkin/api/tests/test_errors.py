@@ -202,3 +202,21 @@ def test_the_error_codes_are_listed_in_the_schema_description(client: Client) ->
         "server_error",
     ):
         assert f"`{code}`" in description
+
+
+@pytest.mark.parametrize(
+    ("status", "code"),
+    [(409, "conflict"), (422, "invalid"), (410, "gone"), (415, "unsupported_media_type")],
+)
+def test_an_error_a_view_raises_without_a_code_gets_one_from_its_status(
+    status: int, code: str
+) -> None:
+    from kithkin.api.api import status_code
+
+    assert status_code(status) == code
+
+
+@pytest.mark.django_db
+def test_a_view_refusing_with_a_bare_422_still_says_invalid(client: Client, alice: User) -> None:
+    # GET /today without ?energy is refused by the view itself (HttpError 422).
+    _error(client.get("/api/v1/today", headers=_auth(alice)), 422, "invalid")
