@@ -74,6 +74,7 @@ Channels = Annotated[list[Channel], AfterValidator(_unique)]
 HHMM = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", examples=["22:00"])]
 
 BIRTHDAY = re.compile(r"^(?P<year>\d{4}|-)-(?P<month>\d{2})-(?P<day>\d{2})\Z")
+BIRTHDAY_DOCUMENTED = r"^(19\d{2}|20\d{2}|2100|-)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
 # 2000 is a leap year, so 29 February is fine without a year.
 LEAP_YEAR = 2000
 
@@ -98,8 +99,9 @@ Birthday = Annotated[
     Field(
         examples=["1990-04-28", "--02-29"],
         description="YYYY-MM-DD or --MM-DD (no year).",
-        # Documented only: the validator above gives the kinder message.
-        json_schema_extra={"pattern": BIRTHDAY.pattern},
+        # Documented only, in the JSON Schema (ECMA) dialect and with the years
+        # allowed: the validator above gives the kinder message.
+        json_schema_extra={"pattern": BIRTHDAY_DOCUMENTED},
     ),
 ]
 
