@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -164,3 +165,12 @@ def test_the_docs_page_works_under_the_content_security_policy(page, client: Cli
     assert live.inner_text().strip() == "200"
     assert '"username": "dana"' in me.locator(".live-responses-table").inner_text()
     assert all(url.startswith(page.base) for url in page.watch.requests)
+
+
+def test_patterns_are_written_for_json_schema_not_python(openapi: dict[str, Any]) -> None:
+    # JSON Schema patterns are ECMAScript regular expressions: Python's named
+    # groups and \A or \Z anchors mean something else, or nothing, to other tools.
+    patterns = re.findall(r'"pattern": "((?:[^"\\]|\\.)*)"', json.dumps(openapi))
+    assert patterns
+    for pattern in patterns:
+        assert not re.search(r"\(\?P[<=]|\\\\[AZ]", pattern), pattern
