@@ -11,9 +11,8 @@ from datetime import datetime
 from typing import Annotated, Any, Literal, cast
 
 from django import forms
-from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
@@ -28,11 +27,10 @@ from kithkin.api.schemas import ErrorOut, ObjectId, Pages
 from kithkin.circle import actions as circle_actions
 from kithkin.circle.models import Channel, Initiator, Interaction, InteractionPerson
 from kithkin.lib.http import request_owner as _owner
-from kithkin.nudges.hooks import reschedule
 from kithkin.partners.models import PartnerNote
 from kithkin.today import actions, drafts, reasons
 from kithkin.today.forms import IdeaForm, SavedMessageForm
-from kithkin.today.models import DayEnergy, HiddenIdea, Idea, SavedMessage, Suggestion
+from kithkin.today.models import HiddenIdea, Idea, SavedMessage, Suggestion
 
 router = Router(tags=["today"])
 
@@ -104,30 +102,23 @@ def _out(s: Suggestion) -> SuggestionOut:
 def today(request: HttpRequest, query: Query[TodayQuery]) -> TodayOut:
     owner = _owner(request)
     now = timezone.localtime(timezone.now(), owner.zone)
-    known = DayEnergy.objects.filter(owner=owner, day=now.date()).values_list("energy", flat=True)
-    energy = query.energy or known.first()
+    energy = query.energy or actions.energy_of(owner, now.date())
     if energy is None:
         raise HttpError(422, "Say how much energy you have today: ?energy=low, some or good.")
-    stored = Suggestion.objects.filter(owner=owner, day=now.date())
-    if energy != known.first() or not stored.exists():
-        # Only a new energy, or the first ask of the day, makes suggestions.
+    if actions.makes_suggestions(owner, now.date(), energy):
         token = cast(ApiToken, request.auth)  # type: ignore[attr-defined]
         if token.scope != ApiToken.Scope.WRITE:
             raise AuthorizationError(
                 message="Saying today's energy makes suggestions, which needs a "
                 "read-and-write token."
             )
-        with transaction.atomic():
-            actions.do_make_suggestions(owner, energy, limit=query.limit)
+        actions.do_make_suggestions(owner, energy, limit=query.limit)
     return _today_out(owner, now, energy, query.limit)
 
 
 def _today_out(owner: User, now: datetime, energy: str, limit: int) -> TodayOut:
     """Today's open suggestions that may still be shown now, as the page shows them."""
-    stored = Suggestion.objects.filter(owner=owner, day=now.date())
-    shown = actions.still_fine(
-        owner, now, list(stored.select_related("idea", "person", "owner").order_by("position"))
-    )
+    shown = actions.todays_suggestions(owner, now)
     open_ones = [_out(s) for s in shown if not s.outcome][:limit]
     return TodayOut(energy=energy, suggestions=open_ones)  # type: ignore[arg-type]
 
@@ -239,30 +230,6 @@ class WaitingOut(Schema):
         return obj.interaction.channel
 
 
-def _waiting(owner: User) -> QuerySet[InteractionPerson]:
-    """What I sent, marked as waiting, with no contact from them since: one row per
-    person it went to. The same rule as the page, worked out in the database."""
-    answered = InteractionPerson.objects.filter(
-        owner=owner,
-        person_id=OuterRef("person_id"),
-        interaction__deleted_at__isnull=True,
-        interaction__initiated_by=Initiator.THEM,
-        happened_at__gte=OuterRef("happened_at"),
-    )
-    return (
-        InteractionPerson.objects.filter(
-            owner=owner,
-            interaction__deleted_at__isnull=True,
-            interaction__initiated_by=Initiator.ME,
-            interaction__awaiting_reply=True,
-        )
-        .exclude(Exists(answered))
-        .select_related("person", "interaction")
-        .only("interaction_id", "person_id", "happened_at", "person__name", "interaction__channel")
-        .order_by("-happened_at", "-interaction_id", "person_id")
-    )
-
-
 @router.get(
     "/today/waiting",
     response={200: list[WaitingOut], 401: ErrorOut, 422: ErrorOut},
@@ -273,7 +240,9 @@ def _waiting(owner: User) -> QuerySet[InteractionPerson]:
 )
 @paginate(Pages)
 def list_waiting(request: HttpRequest) -> QuerySet[InteractionPerson]:
-    return _waiting(_owner(request))
+    return actions.waiting(_owner(request)).only(
+        "interaction_id", "person_id", "happened_at", "person__name", "interaction__channel"
+    )
 
 
 @router.post(
@@ -370,7 +339,8 @@ def create_saved_message(request: HttpRequest, payload: SavedMessageIn) -> Statu
     summary="Remove a kept message",
 )
 def delete_saved_message(request: HttpRequest, id: ObjectId) -> Status[None]:
-    get_object_or_404(SavedMessage, pk=id, owner=_owner(request)).delete()
+    if not actions.delete_saved_message(_owner(request), id):
+        raise Http404
     return Status(204, None)
 
 
@@ -473,9 +443,7 @@ def create_idea(request: HttpRequest, payload: IdeaIn) -> Status[Any]:
     description="Today stops offering it, including any open suggestion of it today.",
 )
 def hide_idea(request: HttpRequest, id: ObjectId) -> Idea:
-    owner = _owner(request)
-    idea = _get_idea_for_user(request, id)
-    HiddenIdea.objects.get_or_create(owner=owner, idea=idea)
+    actions.hide_idea(_owner(request), _get_idea_for_user(request, id))
     return _get_idea_for_user(request, id)
 
 
@@ -485,8 +453,7 @@ def hide_idea(request: HttpRequest, id: ObjectId) -> Idea:
     summary="Show a hidden idea again",
 )
 def show_idea(request: HttpRequest, id: ObjectId) -> Idea:
-    idea = _get_idea_for_user(request, id)
-    HiddenIdea.objects.filter(owner=_owner(request), idea=idea).delete()
+    actions.show_idea(_owner(request), _get_idea_for_user(request, id))
     return _get_idea_for_user(request, id)
 
 
@@ -513,13 +480,7 @@ class PartnerNoteOut(Schema):
 )
 @paginate(Pages)
 def list_partner_notes(request: HttpRequest) -> QuerySet[PartnerNote]:
-    return (
-        PartnerNote.objects.filter(
-            owner=_owner(request), seen_at__isnull=True, partnership__revoked_at__isnull=True
-        )
-        .select_related("partnership")
-        .order_by("-created_at", "-pk")
-    )
+    return actions.partner_notes(_owner(request))
 
 
 @router.post(
@@ -529,11 +490,5 @@ def list_partner_notes(request: HttpRequest) -> QuerySet[PartnerNote]:
     description="The note leaves Today, and any reminder about it.",
 )
 def partner_note_seen(request: HttpRequest, id: ObjectId) -> Status[None]:
-    note = get_object_or_404(PartnerNote, pk=id, owner=_owner(request))
-    if note.seen_at is None:
-        with transaction.atomic():
-            PartnerNote.objects.filter(pk=note.pk, owner=note.owner_id).update(
-                seen_at=timezone.now()
-            )
-            reschedule(note.owner_id, "partner_note", note.pk)
+    actions.mark_note_seen(get_object_or_404(PartnerNote, pk=id, owner=_owner(request)))
     return Status(204, None)

@@ -1,4 +1,9 @@
-"""Today's writes: remembering energy, making suggestions, answering them."""
+"""Today's writes and what Today reads: remembering energy, making suggestions and
+answering them; partners' notes, hidden ideas, words kept for tough days, and
+messages still waiting for a reply.
+
+The Today pages, /api/v1 (today, suggestions, ideas, saved messages, partner
+notes) and `kithkin today` all call these, so they say and do the same."""
 
 from __future__ import annotations
 
@@ -8,20 +13,26 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from kithkin.accounts.models import User
 from kithkin.circle import actions as circle_actions
 from kithkin.circle.actions import waiting_since
 from kithkin.circle.models import Initiator, InteractionPerson, Person, Size
+from kithkin.nudges.hooks import reschedule
+from kithkin.partners.models import PartnerNote
 from kithkin.today import drafts, engine
-from kithkin.today.models import DayEnergy, HiddenIdea, Idea, Outcome, Suggestion
+from kithkin.today.models import DayEnergy, HiddenIdea, Idea, Outcome, SavedMessage, Suggestion
 
 # How far back the engine looks at earlier suggestions to learn and to vary.
 HISTORY_DAYS = 90
 # "Give this person space for a while".
 SPACE_DAYS = 14
+# "Thinking of you" notes shown at once; older unseen ones wait their turn.
+MOST_NOTES = 3
+# Answers that take a suggestion off Today (done ones stay, so "done" is seen).
+TURNED_DOWN = (Outcome.NOT_TODAY, Outcome.ANOTHER, Outcome.GIVE_SPACE)
 SNAPSHOT_FIELDS = [
     "pk", "name", "ring", "cadence_days", "min_days_between", "channels", "interests",
     "quiet_start", "quiet_end", "quiet_days", "paused_until", "last_contact_at",
@@ -194,8 +205,7 @@ def do_make_suggestions(
     shown = {(s.person_id, s.idea.slug) for s in todays}
     # Whoever was answered "not today", "another" or "space" today stays off today,
     # whatever the energy; when adding to the page, so does everyone already on it.
-    turned_down = (Outcome.NOT_TODAY, Outcome.ANOTHER, Outcome.GIVE_SPACE)
-    off_today = {s.person_id for s in todays if s.person_id and (keep or s.outcome in turned_down)}
+    off_today = {s.person_id for s in todays if s.person_id and (keep or s.outcome in TURNED_DOWN)}
     if off_today:
         all_slugs = list(Idea.objects.for_owner(owner).values_list("slug", flat=True))
         shown |= {(pid, slug) for pid in off_today for slug in all_slugs}
@@ -308,12 +318,7 @@ def do_respond(suggestion: Suggestion, outcome: str, feeling_after: str = "") ->
     suggestion.save(update_fields=["outcome", "responded_at", "interaction"])
     if outcome == Outcome.ANOTHER and suggestion.day == today:
         # Another for today (a card left open overnight brings nothing new).
-        energy = (
-            DayEnergy.objects.filter(owner=owner, day=today)
-            .values_list("energy", flat=True)
-            .first()
-            or suggestion.energy
-        )
+        energy = energy_of(owner, today) or suggestion.energy
         made = do_make_suggestions(
             owner,
             energy,
@@ -328,3 +333,109 @@ def do_respond(suggestion: Suggestion, outcome: str, feeling_after: str = "") ->
 def _next_position(owner: User, day: date) -> int:
     last = Suggestion.objects.filter(owner=owner, day=day).aggregate(m=Max("position"))["m"]
     return (last or 0) + 1
+
+
+# --- What Today shows -------------------------------------------------------------------
+
+
+def energy_of(owner: User, day: date) -> str | None:
+    """The energy the owner said for the day, if they did."""
+    return DayEnergy.objects.filter(owner=owner, day=day).values_list("energy", flat=True).first()
+
+
+def makes_suggestions(owner: User, day: date, energy: str) -> bool:
+    """Whether saying `energy` makes suggestions: only a new energy for the day, or the
+    first ask of the day, does; asking again gives the same ones back."""
+    return (
+        energy != energy_of(owner, day)
+        or not Suggestion.objects.filter(owner=owner, day=day).exists()
+    )
+
+
+def todays_suggestions(owner: User, now: datetime) -> list[Suggestion]:
+    """Today's suggestions as Today shows them, in their order on the page: those that
+    may still be shown now (`still_fine`), less the ones turned down. Done ones stay."""
+    stored = Suggestion.objects.filter(owner=owner, day=now.date()).select_related(
+        "idea", "person", "owner"
+    )
+    return [
+        s
+        for s in still_fine(owner, now, list(stored.order_by("position", "pk")))
+        if s.outcome not in TURNED_DOWN
+    ]
+
+
+def partner_notes(owner: User) -> QuerySet[PartnerNote]:
+    """The owner's unseen "thinking of you" notes from partnerships that still stand,
+    newest first."""
+    return (
+        PartnerNote.objects.filter(
+            owner=owner, seen_at__isnull=True, partnership__revoked_at__isnull=True
+        )
+        .select_related("partnership")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def unseen_notes(owner: User) -> list[PartnerNote]:
+    """The newest unseen notes, as many as Today shows (one query)."""
+    return list(partner_notes(owner)[:MOST_NOTES])
+
+
+def mark_note_seen(note: PartnerNote) -> None:
+    """ "Thank you, got it": the note leaves Today, and any reminder about it."""
+    if note.seen_at is None:
+        with transaction.atomic():
+            PartnerNote.objects.filter(pk=note.pk, owner=note.owner_id).update(
+                seen_at=timezone.now()
+            )
+            reschedule(note.owner_id, "partner_note", note.pk)
+
+
+def waiting(owner: User) -> QuerySet[InteractionPerson]:
+    """What I sent, marked as waiting for a reply, with no contact from them since
+    (on or after it): one row per person it went to, newest first."""
+    answered = InteractionPerson.objects.filter(
+        owner=owner,
+        person_id=OuterRef("person_id"),
+        interaction__deleted_at__isnull=True,
+        interaction__initiated_by=Initiator.THEM,
+        happened_at__gte=OuterRef("happened_at"),
+    )
+    return (
+        InteractionPerson.objects.filter(
+            owner=owner,
+            interaction__deleted_at__isnull=True,
+            interaction__initiated_by=Initiator.ME,
+            interaction__awaiting_reply=True,
+        )
+        .exclude(Exists(answered))
+        .select_related("person", "interaction")
+        .order_by("-happened_at", "-interaction_id", "person_id")
+    )
+
+
+# --- Ideas and kept words ------------------------------------------------------------------
+
+
+def hide_idea(owner: User, idea: Idea) -> None:
+    """Today stops offering the idea, including any open suggestion of it today."""
+    HiddenIdea.objects.get_or_create(owner=owner, idea=idea)
+
+
+def show_idea(owner: User, idea: Idea) -> bool:
+    """Offer a hidden idea again; False when it wasn't hidden."""
+    deleted, _by_model = HiddenIdea.objects.filter(owner=owner, idea=idea).delete()
+    return bool(deleted)
+
+
+def toggle_idea(owner: User, idea: Idea) -> None:
+    """Show the idea again when it is hidden, else hide it."""
+    if not show_idea(owner, idea):
+        hide_idea(owner, idea)
+
+
+def delete_saved_message(owner: User, pk: int) -> bool:
+    """Remove one of the owner's kept messages; False when there is none with that id."""
+    deleted, _by_model = SavedMessage.objects.filter(owner=owner, pk=pk).delete()
+    return bool(deleted)

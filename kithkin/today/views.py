@@ -4,9 +4,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
-from django.db.models import Max, Q
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,10 +14,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kithkin.accounts.decorators import onboarded_required
 from kithkin.accounts.models import User
-from kithkin.circle.models import Initiator, Interaction, InteractionPerson
+from kithkin.circle.models import Initiator, Interaction
 from kithkin.lib.http import HtmxHttpRequest
 from kithkin.lib.http import request_owner as _owner
-from kithkin.nudges.hooks import reschedule
 from kithkin.partners.models import PartnerNote
 from kithkin.plans.community_views import next_meeting, when_words
 from kithkin.plans.models import Community, Place
@@ -26,7 +24,6 @@ from kithkin.support import card as support_card
 from kithkin.today import actions, drafts, reasons
 from kithkin.today.forms import IdeaForm, SavedMessageForm
 from kithkin.today.models import (
-    DayEnergy,
     Energy,
     HiddenIdea,
     Idea,
@@ -50,21 +47,10 @@ def _get_partner_note_for_user(request: HttpRequest, pk: int) -> PartnerNote:
     return get_object_or_404(PartnerNote, pk=pk, owner=_owner(request))
 
 
-# "Thinking of you" notes shown at once; older unseen ones wait their turn.
-MOST_NOTES = 3
+# The waiting page lists this many, newest first.
+WAITING_LISTED = 100
 # A group is suggested on Today when it meets within this long.
 MEETS_SOON = timedelta(days=3)
-
-
-def _unseen_notes(owner: User) -> list[PartnerNote]:
-    """The newest unseen notes from partnerships that still stand (one query)."""
-    return list(
-        PartnerNote.objects.filter(
-            owner=owner, seen_at__isnull=True, partnership__revoked_at__isnull=True
-        )
-        .select_related("partnership")
-        .order_by("-created_at", "-pk")[:MOST_NOTES]
-    )
 
 
 def _among_people(owner: User, now: datetime, day: date) -> dict[str, Any] | None:
@@ -119,16 +105,11 @@ def today(request: HttpRequest) -> HttpResponse:
     owner = _owner(request)
     now = timezone.localtime()
     day = now.date()
-    energy = DayEnergy.objects.filter(owner=owner, day=day).values_list("energy", flat=True).first()
+    energy = actions.energy_of(owner, day)
     cards: list[dict[str, object]] = []
     open_count = 0
     if energy:
-        stored = list(
-            Suggestion.objects.filter(owner=owner, day=day).select_related("idea", "person")
-        )
-        for s in actions.still_fine(owner, now, stored):
-            if s.outcome in (Outcome.ANOTHER, Outcome.NOT_TODAY, Outcome.GIVE_SPACE):
-                continue
+        for s in actions.todays_suggestions(owner, now):
             person = s.person
             links = drafts.share_links(
                 s.draft,
@@ -145,7 +126,7 @@ def today(request: HttpRequest) -> HttpResponse:
                 }
             )
     ctx = {
-        "notes": _unseen_notes(owner),
+        "notes": actions.unseen_notes(owner),
         "among": _among_people(owner, now, day) if energy in (Energy.SOME, Energy.GOOD) else None,
         "energy": energy,
         "energies": Energy.choices,
@@ -162,13 +143,7 @@ def today(request: HttpRequest) -> HttpResponse:
 @require_POST
 def partner_note_seen(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """ "Thank you, got it": the note leaves Today (and any reminder about it)."""
-    note = _get_partner_note_for_user(request, pk)
-    if note.seen_at is None:
-        with transaction.atomic():
-            PartnerNote.objects.filter(pk=note.pk, owner=note.owner_id).update(
-                seen_at=timezone.now()
-            )
-            reschedule(note.owner_id, "partner_note", note.pk)
+    actions.mark_note_seen(_get_partner_note_for_user(request, pk))
     if request.htmx:
         # An empty answer: htmx swaps the note's card out.
         return HttpResponse("")
@@ -228,32 +203,7 @@ def change_tone(request: HttpRequest, pk: int) -> HttpResponse:
 @onboarded_required
 def waiting(request: HttpRequest) -> HttpResponse:
     """What I sent that is still waiting for an answer, gently."""
-    owner = _owner(request)
-    latest_theirs = dict(
-        InteractionPerson.objects.filter(
-            owner=owner,
-            interaction__deleted_at__isnull=True,
-            interaction__initiated_by=Initiator.THEM,
-        )
-        .values_list("person_id")
-        .annotate(last=Max("happened_at"))
-    )
-    sent = (
-        InteractionPerson.objects.filter(
-            owner=owner,
-            interaction__deleted_at__isnull=True,
-            interaction__initiated_by=Initiator.ME,
-            interaction__awaiting_reply=True,
-        )
-        .select_related("person", "interaction")
-        .order_by("-happened_at")[:100]
-    )
-    still = [
-        link
-        for link in sent
-        if latest_theirs.get(link.person_id) is None
-        or link.happened_at > latest_theirs[link.person_id]
-    ]
+    still = actions.waiting(_owner(request))[:WAITING_LISTED]
     return render(request, "today/waiting.html", {"waiting": still, "now": timezone.now()})
 
 
@@ -289,7 +239,8 @@ def saved_messages(request: HttpRequest) -> HttpResponse:
 @onboarded_required
 @require_POST
 def delete_saved_message(request: HttpRequest, pk: int) -> HttpResponse:
-    get_object_or_404(SavedMessage, pk=pk, owner=_owner(request)).delete()
+    if not actions.delete_saved_message(_owner(request), pk):
+        raise Http404
     messages.success(request, _("Removed."))
     return redirect("saved_messages")
 
@@ -316,11 +267,5 @@ def ideas(request: HttpRequest) -> HttpResponse:
 @onboarded_required
 @require_POST
 def toggle_idea(request: HttpRequest, pk: int) -> HttpResponse:
-    owner = _owner(request)
-    idea = _get_idea_for_user(request, pk)
-    hidden = HiddenIdea.objects.filter(owner=owner, idea=idea)
-    if hidden.exists():
-        hidden.delete()
-    else:
-        HiddenIdea.objects.create(owner=owner, idea=idea)
+    actions.toggle_idea(_owner(request), _get_idea_for_user(request, pk))
     return redirect("ideas")

@@ -471,7 +471,7 @@ def test_thank_you_got_it_marks_the_note_seen_once(
     client: Client, alice: User, bob: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[tuple[Any, ...]] = []
-    monkeypatch.setattr("kithkin.api.today.reschedule", lambda *args: calls.append(args))
+    monkeypatch.setattr("kithkin.today.actions.reschedule", lambda *args: calls.append(args))
     note = _note(alice, "Hello")
     url = f"/api/v1/partner-notes/{note.pk}/seen"
     before = _snapshot()

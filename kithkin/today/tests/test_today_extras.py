@@ -211,7 +211,7 @@ def test_thank_you_asks_the_reminders_to_look_again(
     alice_client: Client, alice: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[tuple[int, str, int]] = []
-    monkeypatch.setattr("kithkin.today.views.reschedule", lambda *args: calls.append(tuple(args)))
+    monkeypatch.setattr("kithkin.today.actions.reschedule", lambda *args: calls.append(tuple(args)))
     note = _note(alice, "Hello")
     alice_client.post(reverse("partner_note_seen", args=[note.pk]))
     alice_client.post(reverse("partner_note_seen", args=[note.pk]))

@@ -13,8 +13,8 @@ numbered by their place on the day's page (#1, #2, #3, then #4 for a "show me
 another"), so a number keeps naming the same suggestion while others are answered.
 
 Above them, as on the page: the support card on a hard day (support.card) and
-partners' unseen "thinking of you" notes (read here; "got it" is on the page and
-in the API).
+partners' unseen "thinking of you" notes (today.actions.unseen_notes; "got it" is
+on the page and in the API).
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import CommandError, CommandParser
-from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -34,10 +33,7 @@ from kithkin.circle.models import Feeling
 from kithkin.lib.commands import UserCommand, ago, local_iso, words_list
 from kithkin.support import card as support_card
 from kithkin.today import actions, drafts, reasons
-from kithkin.today.models import DayEnergy, Energy, Outcome, Suggestion
-
-# The page's own choice of partners' notes to show (the newest few, still unseen).
-from kithkin.today.views import _unseen_notes as unseen_notes
+from kithkin.today.models import Energy, Outcome, Suggestion
 
 # How many suggestions a day starts with, as on the page.
 LIMIT = 3
@@ -159,7 +155,7 @@ class Command(UserCommand):
                             "text": n.text,
                             "created_at": local_iso(n.created_at),
                         }
-                        for n in unseen_notes(user)
+                        for n in actions.unseen_notes(user)
                     ],
                 }
             )
@@ -171,11 +167,7 @@ class Command(UserCommand):
     def _energy(self, user: User, now: datetime, said: str | None) -> str:
         if said:
             return said
-        known = (
-            DayEnergy.objects.filter(owner=user, day=now.date())
-            .values_list("energy", flat=True)
-            .first()
-        )
+        known = actions.energy_of(user, now.date())
         if known is None:
             raise CommandError(
                 "first say how much energy you have today (there's no wrong answer): "
@@ -186,24 +178,14 @@ class Command(UserCommand):
     def _suggestions(self, user: User, now: datetime, energy: str) -> list[Suggestion]:
         """Today's suggestions, as GET /api/v1/today makes and checks them.
 
-        Only a new energy, or the first ask of the day, makes suggestions; asking
-        again gives the same ones back. Those turned down today are left out, as
-        on the page; done ones stay, so "done" is seen.
+        Only a new energy, or the first ask of the day, makes suggestions
+        (actions.makes_suggestions); asking again gives the same ones back. Those
+        turned down today are left out, as on the page; done ones stay, so "done"
+        is seen (actions.todays_suggestions).
         """
-        day = now.date()
-        known = (
-            DayEnergy.objects.filter(owner=user, day=day).values_list("energy", flat=True).first()
-        )
-        stored = Suggestion.objects.filter(owner=user, day=day)
-        if energy != known or not stored.exists():
-            with transaction.atomic():
-                actions.do_make_suggestions(user, energy, limit=LIMIT)
-        found = list(stored.select_related("idea", "person", "owner").order_by("position", "pk"))
-        return [
-            s
-            for s in actions.still_fine(user, now, found)
-            if s.outcome not in (Outcome.ANOTHER, Outcome.NOT_TODAY, Outcome.GIVE_SPACE)
-        ]
+        if actions.makes_suggestions(user, now.date(), energy):
+            actions.do_make_suggestions(user, energy, limit=LIMIT)
+        return actions.todays_suggestions(user, now)
 
     def _find(self, user: User, day: date, number: int) -> Suggestion:
         found = list(
@@ -290,7 +272,7 @@ class Command(UserCommand):
         )
         if card is not None:
             self._show_card(card)
-        for note in unseen_notes(user):
+        for note in actions.unseen_notes(user):
             self.say()
             self.say(_("%(name)s is thinking of you") % {"name": note.partnership.name})
             for line in note.text.splitlines():
