@@ -110,11 +110,12 @@ the fields that need another look, each with its `loc` and `msg`.
 | Status | `code` | When |
 | --- | --- | --- |
 | 400 | `invalid_json` | The body isn't valid JSON. |
+| 400 | `bad_request` | The server couldn't read the request (for example, far too many fields). |
 | 401 | `unauthorized` | No token, or one that is unknown or revoked. |
 | 403 | `forbidden` | A read-only token asked to change something. |
 | 404 | `not_found` | Nothing with that id among yours, or no such address. |
 | 405 | `method_not_allowed` | Not a method this address answers (see `Allow`). |
-| 409 | named by the operation | The change clashes with what's stored (for example `exists`). |
+| 409 | `conflict`, or one the operation names | The change clashes with what's stored. |
 | 413 | `too_large` | The body is over {_megabytes()} MB. |
 | 422 | `invalid` | Some fields need another look (see `details`). |
 | 429 | `rate_limited` | Too many requests for now; wait the seconds in `Retry-After`. |
@@ -124,7 +125,9 @@ the fields that need another look, each with its `loc` and `msg`.
 
 Lists come a page at a time, as `{{"items": [...], "count": N}}`, where `count` is how
 many there are in all. Ask for more with `?page=2`; `page_size` is 1 to 100
-({django_settings.NINJA_PAGINATION_PER_PAGE} unless you say).
+({django_settings.NINJA_PAGINATION_PER_PAGE} unless you say). A few short lists come
+whole: the ready-made goals, the people who share with you, and a plan's times within
+the window you ask for.
 
 ## Rate limits
 

@@ -192,6 +192,7 @@ def test_the_error_codes_are_listed_in_the_schema_description(client: Client) ->
     description = client.get("/api/v1/openapi.json").json()["info"]["description"]
     for code in (
         "invalid_json",
+        "bad_request",
         "unauthorized",
         "forbidden",
         "not_found",
