@@ -11,7 +11,8 @@ import pytest
 import time_machine
 from django.test import Client
 
-from kithkin.accounts.models import ApiToken, User
+from kithkin.accounts.models import User
+from kithkin.api.tests.helpers import bearer, error_messages, rows, send
 from kithkin.plans.models import Community, Place
 
 pytestmark = pytest.mark.django_db
@@ -42,24 +43,8 @@ def clock() -> Iterator[Any]:
         yield traveller
 
 
-def _auth(user: User, scope: str = "write") -> dict[str, str]:
-    _, plain = ApiToken.objects.create_token(user, "t", scope=scope)
-    return {"Authorization": f"Bearer {plain}"}
-
-
-def _send(client: Client, method: str, url: str, auth: dict[str, str], body: Any = None) -> Any:
-    if body is None:
-        return getattr(client, method)(url, headers=auth)
-    return getattr(client, method)(
-        url, json.dumps(body), content_type="application/json", headers=auth
-    )
-
-
 def _snapshot() -> list[Any]:
-    return [
-        list(Community.objects.order_by("pk").values()),
-        list(Place.objects.order_by("pk").values()),
-    ]
+    return rows(Community, Place)
 
 
 def _group(owner: User, name: str = "Choir", **extra: Any) -> Community:
@@ -71,10 +56,6 @@ def _group(owner: User, name: str = "Choir", **extra: Any) -> Community:
         **extra,
     }
     return Community.objects.create(owner=owner, name=name, **fields)
-
-
-def _messages(response: Any) -> list[str]:
-    return [d["msg"] for d in response.json()["details"]]
 
 
 # --- Communities: create and read -----------------------------------------------------
@@ -96,7 +77,7 @@ def test_post_with_every_field_answers_with_the_documented_fields(
         "timezone": "Europe/London",
         "duration_minutes": 120,
     }
-    r = _send(client, "post", URL, _auth(alice), body)
+    r = send(client, "post", URL, bearer(alice), body)
     assert r.status_code == 201, r.content
     out = r.json()
     assert set(out) == FIELDS
@@ -114,7 +95,7 @@ def test_post_with_every_field_answers_with_the_documented_fields(
 
 
 def test_only_a_name_and_a_start_are_needed(client: Client, charlie: User) -> None:
-    r = _send(client, "post", URL, _auth(charlie), {"name": "Walkers", "start": "2026-01-10T08:30"})
+    r = send(client, "post", URL, bearer(charlie), {"name": "Walkers", "start": "2026-01-10T08:30"})
     assert r.status_code == 201, r.content
     assert r.json() == {
         "id": r.json()["id"],
@@ -134,8 +115,8 @@ def test_only_a_name_and_a_start_are_needed(client: Client, charlie: User) -> No
 
 
 def test_a_group_that_doesnt_meet_has_no_schedule(client: Client, alice: User) -> None:
-    r = _send(
-        client, "post", URL, _auth(alice), {"name": "The forum", "kind": "online", "meets": False}
+    r = send(
+        client, "post", URL, bearer(alice), {"name": "The forum", "kind": "online", "meets": False}
     )
     assert r.status_code == 201, r.content
     out = r.json()
@@ -147,7 +128,7 @@ def test_a_group_that_doesnt_meet_has_no_schedule(client: Client, alice: User) -
     )
     # Sent back as it came (nulls and all), it is still fine.
     again = {k: v for k, v in out.items() if k not in ("id", "next_meets")}
-    assert _send(client, "patch", f"{URL}/{out['id']}", _auth(alice), again).status_code == 200
+    assert send(client, "patch", f"{URL}/{out['id']}", bearer(alice), again).status_code == 200
 
 
 def test_next_meets_is_in_the_groups_own_zone_and_null_once_it_has_ended(
@@ -155,10 +136,10 @@ def test_next_meets_is_in_the_groups_own_zone_and_null_once_it_has_ended(
 ) -> None:
     abroad = _group(alice, "Cousins' call", timezone="America/New_York")
     ended = _group(alice, "Last term", rrule="FREQ=WEEKLY;COUNT=2", start_date=date(2025, 9, 1))
-    auth = _auth(alice)
-    r = _send(client, "get", f"{URL}/{abroad.pk}", auth)
+    auth = bearer(alice)
+    r = send(client, "get", f"{URL}/{abroad.pk}", auth)
     assert r.json()["next_meets"] == "2026-01-06T19:00:00-05:00"
-    r = _send(client, "get", f"{URL}/{ended.pk}", auth)
+    r = send(client, "get", f"{URL}/{ended.pk}", auth)
     assert r.json()["next_meets"] is None and r.json()["rrule"] == "FREQ=WEEKLY;COUNT=2"
 
 
@@ -169,13 +150,13 @@ def test_the_list_is_paginated_by_name_and_owner_scoped(
     a = _group(alice, "Allotment")
     _group(alice, "Gone", archived_at=NOW)
     _group(bob, "Bob's")
-    auth = _auth(alice)
-    r = _send(client, "get", URL, auth)
+    auth = bearer(alice)
+    r = send(client, "get", URL, auth)
     assert r.status_code == 200
     assert r.json()["count"] == 2
     assert [g["id"] for g in r.json()["items"]] == [a.pk, b.pk]
     assert r.json()["items"][1]["next_meets"] == "2026-01-06T19:00:00Z"
-    r = _send(client, "get", f"{URL}?page=2&page_size=1", auth)
+    r = send(client, "get", f"{URL}?page=2&page_size=1", auth)
     assert [g["id"] for g in r.json()["items"]] == [b.pk]
 
 
@@ -185,11 +166,11 @@ def test_the_lists_take_a_fixed_number_of_queries(
     for i in range(40):
         _group(alice, f"Group {i}", meets=i % 3 != 0)
         Place.objects.create(owner=alice, name=f"Place {i}")
-    auth = _auth(alice)
+    auth = bearer(alice)
     for url in (URL, PLACES):
         # The token (read and touched), the count and the page.
         with django_assert_max_num_queries(4):
-            r = _send(client, "get", f"{url}?page_size=100", auth)
+            r = send(client, "get", f"{url}?page_size=100", auth)
         assert len(r.json()["items"]) == 40
 
 
@@ -205,10 +186,10 @@ def test_another_persons_or_a_set_aside_group_is_a_404(
     gone = Place.objects.create(owner=alice, name="Closed café", archived_at=NOW)
     before = _snapshot()
     for who, ids in ((bob, (group.pk, place.pk)), (alice, (aside.pk, gone.pk))):
-        auth = _auth(who)
+        auth = bearer(who)
         for base, pk in zip((URL, PLACES), ids, strict=True):
             for method, body in (("get", None), ("patch", {"name": "Mine now"}), ("delete", None)):
-                r = _send(client, method, f"{base}/{pk}", auth, body)
+                r = send(client, method, f"{base}/{pk}", auth, body)
                 assert r.status_code == 404, (who, method, base)
                 assert r.json()["code"] == "not_found"
     assert _snapshot() == before
@@ -217,9 +198,9 @@ def test_another_persons_or_a_set_aside_group_is_a_404(
 def test_read_only_tokens_can_read_but_not_write(client: Client, alice: User) -> None:
     group = _group(alice)
     place = Place.objects.create(owner=alice, name="Library")
-    auth = _auth(alice, scope="read")
+    auth = bearer(alice, scope="read")
     for url in (URL, f"{URL}/{group.pk}", PLACES, f"{PLACES}/{place.pk}"):
-        assert _send(client, "get", url, auth).status_code == 200, url
+        assert send(client, "get", url, auth).status_code == 200, url
     before = _snapshot()
     for method, url, body in [
         ("post", URL, {"name": "x", "start": "2026-03-01T10:00"}),
@@ -229,7 +210,7 @@ def test_read_only_tokens_can_read_but_not_write(client: Client, alice: User) ->
         ("patch", f"{PLACES}/{place.pk}", {"name": "y"}),
         ("delete", f"{PLACES}/{place.pk}", None),
     ]:
-        r = _send(client, method, url, auth, body)
+        r = send(client, method, url, auth, body)
         assert r.status_code == 403, (method, url)
         assert r.json()["code"] == "forbidden"
     assert _snapshot() == before
@@ -271,12 +252,12 @@ def test_bad_input_is_a_422_with_a_clear_message_and_nothing_is_written(
 ) -> None:
     before = _snapshot()
     body = {"name": "Choir", "start": "2026-03-18T18:00", "rrule": "FREQ=WEEKLY", **change}
-    r = _send(client, "post", URL, _auth(alice), body)
+    r = send(client, "post", URL, bearer(alice), body)
     assert r.status_code == 422, r.content
     out = r.json()
     assert out["code"] == "invalid"
     assert any(field in d["loc"] for d in out["details"]), out
-    assert any(words in m for m in _messages(r)), out
+    assert any(words in m for m in error_messages(r)), out
     assert _snapshot() == before
 
 
@@ -294,7 +275,7 @@ def test_bad_input_is_a_422_with_a_clear_message_and_nothing_is_written(
 def test_a_bad_patch_changes_nothing(client: Client, alice: User, body: dict[str, Any]) -> None:
     group = _group(alice)
     before = _snapshot()
-    r = _send(client, "patch", f"{URL}/{group.pk}", _auth(alice), body)
+    r = send(client, "patch", f"{URL}/{group.pk}", bearer(alice), body)
     assert r.status_code == 422, r.content
     assert _snapshot() == before
 
@@ -306,8 +287,8 @@ def test_a_new_schedule_bumps_the_sequence_and_other_changes_dont(
     client: Client, alice: User
 ) -> None:
     group = _group(alice, place="Hall")
-    auth = _auth(alice)
-    r = _send(client, "patch", f"{URL}/{group.pk}", auth, {"note": "Bring a mug", "place": ""})
+    auth = bearer(alice)
+    r = send(client, "patch", f"{URL}/{group.pk}", auth, {"note": "Bring a mug", "place": ""})
     assert r.status_code == 200, r.content
     assert (r.json()["note"], r.json()["place"], r.json()["start"]) == (
         "Bring a mug",
@@ -316,7 +297,7 @@ def test_a_new_schedule_bumps_the_sequence_and_other_changes_dont(
     )
     group.refresh_from_db()
     assert group.sequence == 0
-    r = _send(
+    r = send(
         client,
         "patch",
         f"{URL}/{group.pk}",
@@ -330,21 +311,21 @@ def test_a_new_schedule_bumps_the_sequence_and_other_changes_dont(
     )
     group.refresh_from_db()
     assert group.sequence == 1 and group.note == "Bring a mug"
-    r = _send(client, "patch", f"{URL}/{group.pk}", auth, {"rrule": None})
+    r = send(client, "patch", f"{URL}/{group.pk}", auth, {"rrule": None})
     assert r.json()["rrule"] is None
 
 
 def test_meetings_stop_and_start_again_with_a_new_start(client: Client, alice: User) -> None:
     group = _group(alice)
-    auth = _auth(alice)
-    r = _send(client, "patch", f"{URL}/{group.pk}", auth, {"meets": False})
+    auth = bearer(alice)
+    r = send(client, "patch", f"{URL}/{group.pk}", auth, {"meets": False})
     assert (r.json()["meets"], r.json()["start"], r.json()["next_meets"]) == (False, None, None)
     group.refresh_from_db()
     assert group.rrule == "FREQ=WEEKLY;BYDAY=TU" and group.sequence == 1
-    r = _send(client, "patch", f"{URL}/{group.pk}", auth, {"meets": True})
+    r = send(client, "patch", f"{URL}/{group.pk}", auth, {"meets": True})
     assert r.status_code == 422
-    assert _messages(r) == ["When is the next meeting? A rough date is fine."]
-    r = _send(
+    assert error_messages(r) == ["When is the next meeting? A rough date is fine."]
+    r = send(
         client, "patch", f"{URL}/{group.pk}", auth, {"meets": True, "start": "2026-02-03T19:00"}
     )
     assert r.status_code == 200, r.content
@@ -356,7 +337,7 @@ def test_meetings_stop_and_start_again_with_a_new_start(client: Client, alice: U
 
 def test_delete_removes_the_group(client: Client, alice: User) -> None:
     group = _group(alice)
-    r = _send(client, "delete", f"{URL}/{group.pk}", _auth(alice))
+    r = send(client, "delete", f"{URL}/{group.pk}", bearer(alice))
     assert r.status_code == 204
     assert not Community.objects.exists()
 
@@ -367,8 +348,8 @@ def test_delete_removes_the_group(client: Client, alice: User) -> None:
 def test_places_are_added_changed_listed_and_removed(
     client: Client, alice: User, bob: User
 ) -> None:
-    auth = _auth(alice)
-    r = _send(
+    auth = bearer(alice)
+    r = send(
         client,
         "post",
         PLACES,
@@ -391,14 +372,14 @@ def test_places_are_added_changed_listed_and_removed(
         "note": "Quiet upstairs",
     }
     Place.objects.create(owner=bob, name="Bob's café")
-    cafe = _send(client, "post", PLACES, auth, {"name": "Café", "energy": "some"}).json()
-    listed = _send(client, "get", PLACES, auth).json()
+    cafe = send(client, "post", PLACES, auth, {"name": "Café", "energy": "some"}).json()
+    listed = send(client, "get", PLACES, auth).json()
     assert [p["name"] for p in listed["items"]] == ["Café", "Library"] and listed["count"] == 2
 
-    r = _send(client, "patch", f"{PLACES}/{out['id']}", auth, {"kind": "centre"})
+    r = send(client, "patch", f"{PLACES}/{out['id']}", auth, {"kind": "centre"})
     assert r.status_code == 200
     assert (r.json()["kind"], r.json()["address"]) == ("centre", "1 High St")
-    assert _send(client, "delete", f"{PLACES}/{cafe['id']}", auth).status_code == 204
+    assert send(client, "delete", f"{PLACES}/{cafe['id']}", auth).status_code == 204
     assert list(Place.objects.filter(owner=alice).values_list("name", flat=True)) == ["Library"]
 
 
@@ -421,16 +402,16 @@ def test_a_bad_place_is_a_422_and_nothing_is_written(
     place = Place.objects.create(owner=alice, name="Library", address="1 High St")
     url = PLACES if method == "post" else f"{PLACES}/{place.pk}"
     before = _snapshot()
-    r = _send(client, method, url, _auth(alice), body)
+    r = send(client, method, url, bearer(alice), body)
     assert r.status_code == 422, r.content
     assert any(field in d["loc"] for d in r.json()["details"]), r.json()
-    assert any(words in m for m in _messages(r)), r.json()
+    assert any(words in m for m in error_messages(r)), r.json()
     assert _snapshot() == before
 
 
 def test_unreadable_json_is_a_400(client: Client, alice: User) -> None:
     for url in (URL, PLACES):
-        r = client.post(url, '{"name": ', content_type="application/json", headers=_auth(alice))
+        r = client.post(url, '{"name": ', content_type="application/json", headers=bearer(alice))
         assert r.status_code == 400 and set(r.json()) == {"code", "message"}
     assert _snapshot() == [[], []]
 

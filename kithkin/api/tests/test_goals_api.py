@@ -11,7 +11,8 @@ import pytest
 import time_machine
 from django.test import Client
 
-from kithkin.accounts.models import ApiToken, User
+from kithkin.accounts.models import User
+from kithkin.api.tests.helpers import bearer, error_messages, rows, send
 from kithkin.circle.tests.factories import contact, person
 from kithkin.wellbeing import goals as progress
 from kithkin.wellbeing.models import Goal, GoalSkip
@@ -54,34 +55,14 @@ def clock() -> Iterator[Any]:
         yield traveller
 
 
-def _auth(user: User, scope: str = "write") -> dict[str, str]:
-    _, plain = ApiToken.objects.create_token(user, "t", scope=scope)
-    return {"Authorization": f"Bearer {plain}"}
-
-
-def _send(client: Client, method: str, url: str, auth: dict[str, str], body: Any = None) -> Any:
-    if body is None:
-        return getattr(client, method)(url, headers=auth)
-    return getattr(client, method)(
-        url, json.dumps(body), content_type="application/json", headers=auth
-    )
-
-
 def _snapshot() -> list[Any]:
-    return [
-        list(Goal.objects.order_by("pk").values()),
-        list(GoalSkip.objects.order_by("pk").values()),
-    ]
+    return rows(Goal, GoalSkip)
 
 
 def _goal(owner: User, measure: str = "call", began: date = date(2025, 6, 1), **extra: Any) -> Goal:
     extra.setdefault("title", f"My {measure} goal")
     began_at = datetime(began.year, began.month, began.day, 8, tzinfo=UTC)
     return Goal.objects.create(owner=owner, measure=measure, created_at=began_at, **extra)
-
-
-def _messages(response: Any) -> list[str]:
-    return [d["msg"] for d in response.json()["details"]]
 
 
 # --- Create and read -------------------------------------------------------------------
@@ -98,7 +79,7 @@ def test_post_answers_with_the_documented_fields_and_the_pages_words(
         "per_days": 14,
         "person": sam.pk,
     }
-    r = _send(client, "post", URL, _auth(alice), body)
+    r = send(client, "post", URL, bearer(alice), body)
     assert r.status_code == 201, r.content
     out = r.json()
     assert set(out) == FIELDS and set(out["progress"]) == PROGRESS_FIELDS
@@ -121,7 +102,7 @@ def test_post_answers_with_the_documented_fields_and_the_pages_words(
 
 
 def test_only_title_and_measure_are_needed(client: Client, alice: User) -> None:
-    r = _send(client, "post", URL, _auth(alice), {"title": "Check in", "measure": "checkin"})
+    r = send(client, "post", URL, bearer(alice), {"title": "Check in", "measure": "checkin"})
     assert r.status_code == 201, r.content
     out = r.json()
     assert (out["times"], out["per_days"], out["person"], out["rhythm"]) == (
@@ -140,7 +121,7 @@ def test_the_score_is_the_one_the_page_shows(client: Client, alice: User) -> Non
     contact(alice, [sam], days_ago=1, channel="text")  # doesn't count towards calls
     GoalSkip.objects.create(owner=alice, goal=goal, day=TODAY - timedelta(days=5))
 
-    r = _send(client, "get", f"{URL}/{goal.pk}", _auth(alice))
+    r = send(client, "get", f"{URL}/{goal.pk}", bearer(alice))
     assert r.status_code == 200, r.content
     p = r.json()["progress"]
     (shown,) = progress.progress_for(alice, [goal], TODAY, progress.first_weekday())
@@ -174,15 +155,15 @@ def test_the_list_is_paginated_oldest_first_and_owner_scoped(
     second = _goal(alice, measure="checkin", began=date(2025, 6, 1))
     aside = _goal(alice, archived_at=NOW)
     _goal(bob)
-    auth = _auth(alice)
-    r = _send(client, "get", URL, auth)
+    auth = bearer(alice)
+    r = send(client, "get", URL, auth)
     assert r.status_code == 200
     assert r.json()["count"] == 2
     assert [g["id"] for g in r.json()["items"]] == [first.pk, second.pk]
-    r = _send(client, "get", f"{URL}?page_size=1&page=2", auth)
+    r = send(client, "get", f"{URL}?page_size=1&page=2", auth)
     assert [g["id"] for g in r.json()["items"]] == [second.pk]
     assert r.json()["items"][0]["progress"]["began"] == "2025-06-01"
-    r = _send(client, "get", f"{URL}?archived=true", auth)
+    r = send(client, "get", f"{URL}?archived=true", auth)
     assert [g["id"] for g in r.json()["items"]] == [aside.pk]
     assert r.json()["items"][0]["archived"] is True
 
@@ -199,23 +180,23 @@ def test_the_list_takes_a_fixed_number_of_queries(
             _goal(alice, measure=measure, person=sam if i % 2 else ana)
     for days_ago in range(0, 10, 2):
         contact(alice, [sam, ana], days_ago=days_ago, channel="in_person")
-    auth = _auth(alice)
+    auth = bearer(alice)
     # The token (read and touched), count, goals, then four to read what counted
     # (contacts, contacts with one person, check-ins, days set aside), however many.
     with django_assert_max_num_queries(8):
-        r = _send(client, "get", f"{URL}?page_size=100", auth)
+        r = send(client, "get", f"{URL}?page_size=100", auth)
     assert r.json()["count"] == len(r.json()["items"]) == 19
 
 
 def test_the_presets_are_the_pages(client: Client, alice: User) -> None:
-    r = _send(client, "get", f"{URL}/presets", _auth(alice, scope="read"))
+    r = send(client, "get", f"{URL}/presets", bearer(alice, scope="read"))
     assert r.status_code == 200
     assert [(p["slug"], p["title"], p["rhythm"]) for p in r.json()] == [
         (p.slug, str(p.title), progress.rhythm(p.times, p.per_days)) for p in progress.PRESETS
     ]
     preset = r.json()[3]
     body = {k: preset[k] for k in ("title", "measure", "times", "per_days")}
-    made = _send(client, "post", URL, _auth(alice), body)
+    made = send(client, "post", URL, bearer(alice), body)
     assert made.status_code == 201 and made.json()["rhythm"] == "3 times a week"
 
 
@@ -235,7 +216,7 @@ def test_another_persons_goal_is_a_404_everywhere(client: Client, alice: User, b
         ("post", f"{URL}/{goal.pk}/skips", {}),
         ("delete", f"{URL}/{goal.pk}/skips/{TODAY}", None),
     ]:
-        r = _send(client, method, url, _auth(bob), body)
+        r = send(client, method, url, bearer(bob), body)
         assert r.status_code == 404, (method, url)
         assert r.json()["code"] == "not_found"
     assert _snapshot() == before
@@ -244,9 +225,9 @@ def test_another_persons_goal_is_a_404_everywhere(client: Client, alice: User, b
 def test_read_only_tokens_can_read_but_not_write(client: Client, alice: User) -> None:
     goal = _goal(alice)
     GoalSkip.objects.create(owner=alice, goal=goal, day=TODAY)
-    auth = _auth(alice, scope="read")
+    auth = bearer(alice, scope="read")
     for url in (URL, f"{URL}/{goal.pk}", f"{URL}/{goal.pk}/skips", f"{URL}/presets"):
-        assert _send(client, "get", url, auth).status_code == 200, url
+        assert send(client, "get", url, auth).status_code == 200, url
     before = _snapshot()
     for method, url, body in [
         ("post", URL, {"title": "x", "measure": "call"}),
@@ -255,7 +236,7 @@ def test_read_only_tokens_can_read_but_not_write(client: Client, alice: User) ->
         ("post", f"{URL}/{goal.pk}/skips", {"day": "2025-06-10"}),
         ("delete", f"{URL}/{goal.pk}/skips/{TODAY}", None),
     ]:
-        r = _send(client, method, url, auth, body)
+        r = send(client, method, url, auth, body)
         assert r.status_code == 403, (method, url)
         assert r.json()["code"] == "forbidden"
     assert _snapshot() == before
@@ -287,21 +268,21 @@ def test_bad_input_is_a_422_with_a_clear_message_and_nothing_is_written(
 ) -> None:
     before = _snapshot()
     body = {"title": "Calls", "measure": "call", **change}
-    r = _send(client, "post", URL, _auth(alice), body)
+    r = send(client, "post", URL, bearer(alice), body)
     assert r.status_code == 422, r.content
     out = r.json()
     assert out["code"] == "invalid"
     assert any(field in d["loc"] for d in out["details"]), out
-    assert any(words in m for m in _messages(r)), out
+    assert any(words in m for m in error_messages(r)), out
     assert _snapshot() == before
 
 
 def test_the_pages_rules_hold_for_people(client: Client, alice: User, bob: User) -> None:
     theirs = person(bob, "Bob's friend")
     sam = person(alice, "Sam")
-    auth = _auth(alice)
+    auth = bearer(alice)
     before = _snapshot()
-    r = _send(client, "post", URL, auth, {"title": "x", "measure": "call", "person": theirs.pk})
+    r = send(client, "post", URL, auth, {"title": "x", "measure": "call", "person": theirs.pk})
     assert r.json()["details"] == [
         {
             "type": "invalid_choice",
@@ -309,15 +290,15 @@ def test_the_pages_rules_hold_for_people(client: Client, alice: User, bob: User)
             "msg": "Choose someone from your own circle.",
         }
     ]
-    r = _send(client, "post", URL, auth, {"title": "x", "measure": "checkin", "person": sam.pk})
+    r = send(client, "post", URL, auth, {"title": "x", "measure": "checkin", "person": sam.pk})
     assert r.status_code == 422
-    assert _messages(r) == ["Check-ins aren't about one person, so leave this as anyone."]
+    assert error_messages(r) == ["Check-ins aren't about one person, so leave this as anyone."]
     assert _snapshot() == before
 
 
 def test_a_bad_patch_changes_nothing(client: Client, alice: User) -> None:
     goal = _goal(alice)
-    auth = _auth(alice)
+    auth = bearer(alice)
     before = _snapshot()
     for body in (
         {"title": "New", "measure": "checkin", "person": person(alice, "Sam").pk},
@@ -325,16 +306,16 @@ def test_a_bad_patch_changes_nothing(client: Client, alice: User) -> None:
         {"archived": None},
         {"archived": True, "times": 99},
     ):
-        r = _send(client, "patch", f"{URL}/{goal.pk}", auth, body)
+        r = send(client, "patch", f"{URL}/{goal.pk}", auth, body)
         assert r.status_code == 422, body
     assert "can't be null" in " ".join(
-        _messages(_send(client, "patch", f"{URL}/{goal.pk}", auth, {"measure": None}))
+        error_messages(send(client, "patch", f"{URL}/{goal.pk}", auth, {"measure": None}))
     )
     assert _snapshot() == before
 
 
 def test_unreadable_json_is_a_400(client: Client, alice: User) -> None:
-    r = client.post(URL, '{"title": ', content_type="application/json", headers=_auth(alice))
+    r = client.post(URL, '{"title": ', content_type="application/json", headers=bearer(alice))
     assert r.status_code == 400 and set(r.json()) == {"code", "message"}
     assert not Goal.objects.exists()
 
@@ -345,8 +326,8 @@ def test_unreadable_json_is_a_400(client: Client, alice: User) -> None:
 def test_patch_changes_only_what_is_sent(client: Client, alice: User) -> None:
     sam = person(alice, "Sam")
     goal = _goal(alice, person=sam, times=2)
-    auth = _auth(alice)
-    r = _send(client, "patch", f"{URL}/{goal.pk}", auth, {"per_days": 30, "person": None})
+    auth = bearer(alice)
+    r = send(client, "patch", f"{URL}/{goal.pk}", auth, {"per_days": 30, "person": None})
     assert r.status_code == 200, r.content
     out = r.json()
     assert (out["title"], out["measure"], out["times"], out["per_days"], out["person"]) == (
@@ -366,7 +347,7 @@ def test_a_goal_about_someone_set_aside_can_still_be_renamed(client: Client, ali
     goal = _goal(alice, person=sam)
     sam.archived_at = NOW
     sam.save()
-    r = _send(client, "patch", f"{URL}/{goal.pk}", _auth(alice), {"title": "Sam, when ready"})
+    r = send(client, "patch", f"{URL}/{goal.pk}", bearer(alice), {"title": "Sam, when ready"})
     assert r.status_code == 200, r.content
     assert r.json()["person"] == sam.pk
 
@@ -378,18 +359,18 @@ def test_set_aside_keeps_the_score_and_bringing_back_counts_the_time_away_as_res
     goal = _goal(alice)
     for days_ago in (8, 4, 1):
         contact(alice, [sam], days_ago=days_ago, channel="call")
-    auth = _auth(alice)
-    r = _send(client, "patch", f"{URL}/{goal.pk}", auth, {"archived": True})
+    auth = bearer(alice)
+    r = send(client, "patch", f"{URL}/{goal.pk}", auth, {"archived": True})
     assert r.status_code == 200, r.content
     left = r.json()
     assert left["archived"] is True and left["progress"]["message"] is None
-    assert _send(client, "get", URL, auth).json()["count"] == 0
+    assert send(client, "get", URL, auth).json()["count"] == 0
 
     clock.move_to(NOW + timedelta(days=10))
-    away = _send(client, "get", f"{URL}/{goal.pk}", auth).json()["progress"]
+    away = send(client, "get", f"{URL}/{goal.pk}", auth).json()["progress"]
     assert (away["score"], away["as_of"]) == (left["progress"]["score"], "2025-06-11")
 
-    r = _send(client, "patch", f"{URL}/{goal.pk}", auth, {"archived": False})
+    r = send(client, "patch", f"{URL}/{goal.pk}", auth, {"archived": False})
     assert r.status_code == 200, r.content
     back = r.json()
     assert back["archived"] is False
@@ -399,7 +380,7 @@ def test_set_aside_keeps_the_score_and_bringing_back_counts_the_time_away_as_res
     (shown,) = progress.progress_for(alice, [goal], date(2025, 6, 21), progress.first_weekday())
     assert back["progress"]["score"] == shown.percent
     assert abs(back["progress"]["score"] - left["progress"]["score"]) <= 1
-    again = _send(client, "patch", f"{URL}/{goal.pk}", auth, {"archived": False})
+    again = send(client, "patch", f"{URL}/{goal.pk}", auth, {"archived": False})
     assert again.status_code == 200
     assert GoalSkip.objects.filter(goal=goal).count() == 9
 
@@ -409,7 +390,7 @@ def test_delete_removes_the_goal_and_its_days_set_aside(client: Client, alice: U
     contact(alice, [sam], channel="call")
     goal = _goal(alice)
     GoalSkip.objects.create(owner=alice, goal=goal, day=TODAY)
-    r = _send(client, "delete", f"{URL}/{goal.pk}", _auth(alice))
+    r = send(client, "delete", f"{URL}/{goal.pk}", bearer(alice))
     assert r.status_code == 204
     assert not Goal.objects.exists() and not GoalSkip.objects.exists()
     assert alice.interactions.count() == 1
@@ -420,19 +401,19 @@ def test_delete_removes_the_goal_and_its_days_set_aside(client: Client, alice: U
 
 def test_set_today_aside_then_a_day_ahead_then_undo(client: Client, alice: User) -> None:
     goal = _goal(alice)
-    auth = _auth(alice)
+    auth = bearer(alice)
     url = f"{URL}/{goal.pk}/skips"
-    r = _send(client, "post", url, auth, {})
+    r = send(client, "post", url, auth, {})
     assert (r.status_code, r.json()) == (201, {"day": "2025-06-11"})
-    assert _send(client, "post", url, auth, {"day": "2025-06-11"}).status_code == 200
-    assert _send(client, "post", url, auth, {"day": "2025-06-25"}).status_code == 201
-    assert _send(client, "get", f"{URL}/{goal.pk}", auth).json()["progress"]["today_set_aside"]
-    listed = _send(client, "get", url, auth).json()
+    assert send(client, "post", url, auth, {"day": "2025-06-11"}).status_code == 200
+    assert send(client, "post", url, auth, {"day": "2025-06-25"}).status_code == 201
+    assert send(client, "get", f"{URL}/{goal.pk}", auth).json()["progress"]["today_set_aside"]
+    listed = send(client, "get", url, auth).json()
     assert listed == {"count": 2, "items": [{"day": "2025-06-25"}, {"day": "2025-06-11"}]}
 
-    assert _send(client, "delete", f"{url}/2025-06-11", auth).status_code == 204
+    assert send(client, "delete", f"{url}/2025-06-11", auth).status_code == 204
     assert list(GoalSkip.objects.values_list("day", flat=True)) == [date(2025, 6, 25)]
-    r = _send(client, "delete", f"{url}/2025-06-11", auth)
+    r = send(client, "delete", f"{url}/2025-06-11", auth)
     assert r.status_code == 404
     assert r.json()["message"] == "That day isn't set aside for this goal."
 
@@ -444,7 +425,7 @@ def test_a_run_of_days_counts_as_usual_again_in_one_go(client: Client, alice: Us
         GoalSkip.objects.create(owner=alice, goal=goal, day=date(2025, 6, 2) + timedelta(days=i))
         GoalSkip.objects.create(owner=alice, goal=other, day=date(2025, 6, 2) + timedelta(days=i))
     url = f"{URL}/{goal.pk}/skips/2025-06-03?through=2025-06-05"
-    assert _send(client, "delete", url, _auth(alice)).status_code == 204
+    assert send(client, "delete", url, bearer(alice)).status_code == 204
     assert list(GoalSkip.objects.filter(goal=goal).values_list("day", flat=True)) == [
         date(2025, 6, 2),
         date(2025, 6, 6),
@@ -468,9 +449,9 @@ def test_a_day_that_cant_be_set_aside_is_a_422(
     client: Client, alice: User, body: dict[str, Any], words: str
 ) -> None:
     goal = _goal(alice)
-    r = _send(client, "post", f"{URL}/{goal.pk}/skips", _auth(alice), body)
+    r = send(client, "post", f"{URL}/{goal.pk}/skips", bearer(alice), body)
     assert r.status_code == 422, r.content
-    assert any(words in m for m in _messages(r)), r.json()
+    assert any(words in m for m in error_messages(r)), r.json()
     assert not GoalSkip.objects.exists()
 
 
@@ -481,7 +462,7 @@ def test_a_day_that_cant_be_set_aside_is_a_422(
 def test_a_bad_day_or_run_to_undo_is_a_422(client: Client, alice: User, tail: str) -> None:
     goal = _goal(alice)
     GoalSkip.objects.create(owner=alice, goal=goal, day=date(2025, 6, 10))
-    r = _send(client, "delete", f"{URL}/{goal.pk}/skips/{tail}", _auth(alice))
+    r = send(client, "delete", f"{URL}/{goal.pk}/skips/{tail}", bearer(alice))
     assert r.status_code == 422, r.content
     assert GoalSkip.objects.count() == 1
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -9,7 +8,8 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
-from kithkin.accounts.models import ApiToken, User
+from kithkin.accounts.models import User
+from kithkin.api.tests.helpers import bearer, rows, send
 from kithkin.circle import actions, cadence
 from kithkin.circle.models import Interaction, InteractionPerson, Person, Ring
 from kithkin.circle.tests.factories import contact, person
@@ -19,23 +19,8 @@ pytestmark = pytest.mark.django_db
 NOW = "2026-11-22 10:00Z"
 
 
-def _auth(user: User, scope: str = "write") -> dict[str, str]:
-    _, plain = ApiToken.objects.create_token(user, "t", scope=scope)
-    return {"Authorization": f"Bearer {plain}"}
-
-
-def _send(client: Client, method: str, url: str, auth: dict[str, str], body: Any) -> Any:
-    return getattr(client, method)(
-        url, json.dumps(body), content_type="application/json", headers=auth
-    )
-
-
-def _snapshot() -> tuple[list[Any], ...]:
-    return (
-        list(Interaction.objects.order_by("pk").values()),
-        list(InteractionPerson.objects.order_by("pk").values()),
-        list(Person.objects.order_by("pk").values()),
-    )
+def _snapshot() -> list[Any]:
+    return rows(Interaction, InteractionPerson, Person)
 
 
 def _iso(moment: datetime) -> str:
@@ -48,11 +33,11 @@ def test_logging_a_contact_updates_the_persons_last_contact_and_next_due(
     with time_machine.travel("2026-11-01 09:00Z", tick=False):
         sam = person(alice, "Sam", Ring.CLOSE)
     with time_machine.travel(NOW, tick=False):
-        r = _send(
+        r = send(
             client,
             "post",
             "/api/v1/interactions",
-            _auth(alice),
+            bearer(alice),
             {"people": [sam.pk], "channel": "call", "happened_at": "2026-11-20T18:30:00+00:00"},
         )
     assert r.status_code == 201, r.content
@@ -76,7 +61,7 @@ def test_it_logs_with_every_field_and_answers_with_it(client: Client, alice: Use
         "note": "Dinner at theirs.",
     }
     with time_machine.travel(NOW, tick=False):
-        r = _send(client, "post", "/api/v1/interactions", _auth(alice), body)
+        r = send(client, "post", "/api/v1/interactions", bearer(alice), body)
     assert r.status_code == 201, r.content
     out = r.json()
     assert out == {**body, "id": out["id"], "people": sorted([sam.pk, kim.pk])}
@@ -89,7 +74,7 @@ def test_it_logs_with_every_field_and_answers_with_it(client: Client, alice: Use
 
 def test_when_defaults_to_now_and_the_rest_to_the_common_case(client: Client, alice: User) -> None:
     with time_machine.travel(NOW, tick=False):
-        r = _send(client, "post", "/api/v1/interactions", _auth(alice), {"channel": "text"})
+        r = send(client, "post", "/api/v1/interactions", bearer(alice), {"channel": "text"})
     assert r.status_code == 201, r.content
     assert r.json() == {
         "id": r.json()["id"],
@@ -119,7 +104,7 @@ def test_when_can_be_in_the_past_but_barely_in_the_future(
     with time_machine.travel(NOW, tick=False):
         when = _iso(timezone.now() + offset)
         body = {"channel": "text", "happened_at": when}
-        r = _send(client, "post", "/api/v1/interactions", _auth(alice), body)
+        r = send(client, "post", "/api/v1/interactions", bearer(alice), body)
     assert r.status_code == status, r.content
     assert Interaction.objects.count() == (1 if status == 201 else 0)
 
@@ -147,13 +132,13 @@ def test_when_can_be_in_the_past_but_barely_in_the_future(
 def test_invalid_values_are_a_422_and_nothing_is_written(
     client: Client, alice: User, change: dict[str, Any]
 ) -> None:
-    auth = _auth(alice)
+    auth = bearer(alice)
     sam = person(alice, "Sam")
     with time_machine.travel(NOW, tick=False):
         logged = contact(alice, [sam], days_ago=2)
         before = _snapshot()
-        created = _send(client, "post", "/api/v1/interactions", auth, {"channel": "text", **change})
-        patched = _send(client, "patch", f"/api/v1/interactions/{logged.pk}", auth, change)
+        created = send(client, "post", "/api/v1/interactions", auth, {"channel": "text", **change})
+        patched = send(client, "patch", f"/api/v1/interactions/{logged.pk}", auth, change)
     for r in (created, patched):
         assert r.status_code == 422, (change, r.content)
         assert r.json()["code"] == "invalid"
@@ -164,8 +149,8 @@ def test_invalid_values_are_a_422_and_nothing_is_written(
 def test_patch_cannot_empty_the_time(client: Client, alice: User) -> None:
     # On POST null means "now"; on PATCH leaving it out keeps it, so null is a mistake.
     logged = contact(alice, [], days_ago=2)
-    auth = _auth(alice)
-    r = _send(client, "patch", f"/api/v1/interactions/{logged.pk}", auth, {"happened_at": None})
+    auth = bearer(alice)
+    r = send(client, "patch", f"/api/v1/interactions/{logged.pk}", auth, {"happened_at": None})
     assert r.status_code == 422
     assert r.json()["details"][0]["loc"] == ["body", "payload", "happened_at"]
     assert Interaction.objects.get(pk=logged.pk).happened_at == logged.happened_at
@@ -176,9 +161,9 @@ def test_someone_elses_or_an_unknown_person_is_refused_and_nothing_written(
 ) -> None:
     sam = person(alice, "Sam")
     his = person(charlie, "His friend")
-    auth = _auth(charlie)
+    auth = bearer(charlie)
     before = _snapshot()
-    r = _send(
+    r = send(
         client,
         "post",
         "/api/v1/interactions",
@@ -206,11 +191,11 @@ def test_charlie_cannot_attach_alices_person_to_his_own_contact(
     his = person(charlie, "His friend")
     mine = contact(charlie, [his])
     before = _snapshot()
-    r = _send(
+    r = send(
         client,
         "patch",
         f"/api/v1/interactions/{mine.pk}",
-        _auth(charlie),
+        bearer(charlie),
         {"people": [his.pk, sam.pk], "note": "sneaky"},
     )
     assert r.status_code == 422
@@ -225,11 +210,11 @@ def test_patch_changes_only_what_is_sent_and_refreshes_everyone_affected(
         kim = person(alice, "Kim", Ring.INNER)
     with time_machine.travel(NOW, tick=False):
         logged = contact(alice, [sam], days_ago=1, note="Coffee", size="main")
-        r = _send(
+        r = send(
             client,
             "patch",
             f"/api/v1/interactions/{logged.pk}",
-            _auth(alice),
+            bearer(alice),
             {"people": [kim.pk], "feeling_after": "drained"},
         )
     assert r.status_code == 200, r.content
@@ -247,8 +232,8 @@ def test_patch_changes_only_what_is_sent_and_refreshes_everyone_affected(
 
 def test_patch_null_clears_the_feeling(client: Client, alice: User) -> None:
     logged = contact(alice, [], feeling_after="lifted")
-    auth = _auth(alice)
-    r = _send(client, "patch", f"/api/v1/interactions/{logged.pk}", auth, {"feeling_after": None})
+    auth = bearer(alice)
+    r = send(client, "patch", f"/api/v1/interactions/{logged.pk}", auth, {"feeling_after": None})
     assert r.status_code == 200
     assert r.json()["feeling_after"] is None
     logged.refresh_from_db()
@@ -259,11 +244,11 @@ def test_patch_moving_a_contact_back_in_time_moves_next_due(client: Client, alic
     sam = person(alice, "Sam", Ring.CLOSE)
     with time_machine.travel(NOW, tick=False):
         logged = contact(alice, [sam])
-        _send(
+        send(
             client,
             "patch",
             f"/api/v1/interactions/{logged.pk}",
-            _auth(alice),
+            bearer(alice),
             {"happened_at": "2026-11-10T12:00:00Z"},
         )
     sam.refresh_from_db()
@@ -274,7 +259,7 @@ def test_delete_is_a_soft_delete_that_stops_it_counting(client: Client, alice: U
     sam = person(alice, "Sam")
     older = contact(alice, [sam], days_ago=10)
     newer = contact(alice, [sam], days_ago=1)
-    auth = _auth(alice)
+    auth = bearer(alice)
     r = client.delete(f"/api/v1/interactions/{newer.pk}", headers=auth)
     assert r.status_code == 204
     assert r.content == b""
@@ -295,7 +280,7 @@ def test_a_deleted_contact_can_be_brought_back_for_a_few_minutes(
     sam = person(alice, "Sam")
     older = contact(alice, [sam], days_ago=10)
     newer = contact(alice, [sam], days_ago=1)
-    auth = _auth(alice)
+    auth = bearer(alice)
     assert client.delete(f"/api/v1/interactions/{newer.pk}", headers=auth).status_code == 204
     r = client.post(f"/api/v1/interactions/{newer.pk}/restore", headers=auth)
     assert r.status_code == 200, r.content
@@ -316,7 +301,7 @@ def test_a_deleted_contact_can_be_brought_back_for_a_few_minutes(
 def test_after_the_undo_window_a_deleted_contact_stays_deleted(client: Client, alice: User) -> None:
     sam = person(alice, "Sam")
     logged = contact(alice, [sam], days_ago=1)
-    auth = _auth(alice)
+    auth = bearer(alice)
     with time_machine.travel(timezone.now(), tick=False) as clock:
         client.delete(f"/api/v1/interactions/{logged.pk}", headers=auth)
         clock.shift(actions.UNDO_WINDOW + timedelta(seconds=1))
@@ -335,13 +320,13 @@ def test_nobody_else_can_bring_back_alices_deleted_contact(
     client: Client, alice: User, charlie: User
 ) -> None:
     logged = contact(alice, [person(alice, "Sam")])
-    client.delete(f"/api/v1/interactions/{logged.pk}", headers=_auth(alice))
+    client.delete(f"/api/v1/interactions/{logged.pk}", headers=bearer(alice))
     before = _snapshot()
     for url in (f"/api/v1/interactions/{logged.pk}/restore", "/api/v1/interactions/99999/restore"):
-        r = client.post(url, headers=_auth(charlie))
+        r = client.post(url, headers=bearer(charlie))
         assert r.status_code == 404
         assert r.json()["code"] == "not_found"
-    r = client.post(f"/api/v1/interactions/{logged.pk}/restore", headers=_auth(alice, "read"))
+    r = client.post(f"/api/v1/interactions/{logged.pk}/restore", headers=bearer(alice, "read"))
     assert r.status_code == 403
     assert _snapshot() == before
 
@@ -352,7 +337,7 @@ def test_it_lists_newest_first_a_page_at_a_time(client: Client, alice: User) -> 
     same_time = actions.do_log_interaction(
         alice, [], channel="text", happened_at=logged[1].happened_at
     )
-    auth = _auth(alice)
+    auth = bearer(alice)
     first = client.get("/api/v1/interactions?page_size=3", headers=auth).json()
     second = client.get("/api/v1/interactions?page_size=3&page=2", headers=auth).json()
     assert first["count"] == second["count"] == 4
@@ -372,7 +357,7 @@ def test_it_filters_by_person_and_since(client: Client, alice: User, charlie: Us
         both = contact(alice, [sam, kim], days_ago=5)
         kims = contact(alice, [kim], days_ago=1)
         nobody = contact(alice, [], days_ago=2)
-    auth = _auth(alice)
+    auth = bearer(alice)
 
     def ids(query: str) -> list[int]:
         r = client.get(f"/api/v1/interactions{query}", headers=auth)
@@ -386,12 +371,12 @@ def test_it_filters_by_person_and_since(client: Client, alice: User, charlie: Us
     assert ids(f"?person={sam.pk}&since=2026-11-17T00:00:00%2B00:00") == [both.pk]
     assert ids("?person=99999") == []
     # Charlie filtering by Alice's person sees nothing of hers.
-    r = client.get(f"/api/v1/interactions?person={sam.pk}", headers=_auth(charlie))
+    r = client.get(f"/api/v1/interactions?person={sam.pk}", headers=bearer(charlie))
     assert r.json() == {"items": [], "count": 0}
 
 
 def test_a_bad_filter_is_a_422(client: Client, alice: User) -> None:
-    auth = _auth(alice)
+    auth = bearer(alice)
     for query in ("?since=last-week", "?since=2026-11-17T00:00:00", "?person=sam"):
         r = client.get(f"/api/v1/interactions{query}", headers=auth)
         assert r.status_code == 422, query
@@ -405,7 +390,7 @@ def test_listing_interactions_takes_the_same_few_queries_however_many(
     kim = person(alice, "Kim")
     for i in range(40):
         contact(alice, [sam, kim] if i % 2 else [sam], days_ago=i)
-    auth = _auth(alice)
+    auth = bearer(alice)
     # The token lookup, recording its use, the count, the page and its people ids.
     with django_assert_max_num_queries(5):
         r = client.get("/api/v1/interactions?page_size=100", headers=auth)
@@ -420,12 +405,12 @@ def test_nobody_else_sees_or_changes_alices_contacts(
     sam = person(alice, "Sam")
     logged = contact(alice, [sam])
     before = _snapshot()
-    auth = _auth(charlie)
+    auth = bearer(charlie)
     url = f"/api/v1/interactions/{logged.pk}"
     answers = [
         client.get(url, headers=auth),
-        _send(client, "patch", url, auth, {"note": "mine now"}),
-        _send(client, "patch", url, auth, {"people": []}),
+        send(client, "patch", url, auth, {"note": "mine now"}),
+        send(client, "patch", url, auth, {"people": []}),
         client.delete(url, headers=auth),
     ]
     for r in answers:
@@ -439,13 +424,13 @@ def test_nobody_else_sees_or_changes_alices_contacts(
 def test_a_read_only_token_can_read_but_not_write(client: Client, alice: User) -> None:
     sam = person(alice, "Sam")
     logged = contact(alice, [sam])
-    auth = _auth(alice, scope="read")
+    auth = bearer(alice, scope="read")
     before = _snapshot()
     assert client.get("/api/v1/interactions", headers=auth).status_code == 200
     assert client.get(f"/api/v1/interactions/{logged.pk}", headers=auth).status_code == 200
     writes = [
-        _send(client, "post", "/api/v1/interactions", auth, {"channel": "text"}),
-        _send(client, "patch", f"/api/v1/interactions/{logged.pk}", auth, {"note": "x"}),
+        send(client, "post", "/api/v1/interactions", auth, {"channel": "text"}),
+        send(client, "patch", f"/api/v1/interactions/{logged.pk}", auth, {"note": "x"}),
         client.delete(f"/api/v1/interactions/{logged.pk}", headers=auth),
     ]
     for r in writes:
@@ -517,8 +502,8 @@ def test_out_of_range_input_is_a_clear_422_and_changes_nothing(
     client: Client, alice: User, method: str, path: str, body: dict | None
 ) -> None:
     before = _snapshot()
-    auth = _auth(alice)
-    r = client.get(path, headers=auth) if body is None else _send(client, method, path, auth, body)
+    auth = bearer(alice)
+    r = client.get(path, headers=auth) if body is None else send(client, method, path, auth, body)
     assert r.status_code == 422, r.content
     assert r.json()["code"] == "invalid"
     assert _snapshot() == before

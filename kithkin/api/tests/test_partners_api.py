@@ -11,7 +11,8 @@ import pytest
 import time_machine
 from django.test import Client
 
-from kithkin.accounts.models import ApiToken, User
+from kithkin.accounts.models import User
+from kithkin.api.tests.helpers import bearer, has_error, rows, send
 from kithkin.nudges.models import Reminder
 from kithkin.partners import actions
 from kithkin.partners.models import (
@@ -43,13 +44,8 @@ def clock():
         yield traveller
 
 
-def _auth(user: User, scope: str = "read") -> dict[str, str]:
-    _, plain = ApiToken.objects.create_token(user, "t", scope=scope)
-    return {"Authorization": f"Bearer {plain}"}
-
-
 def _get(client: Client, url: str, user: User) -> tuple[int, dict | list]:
-    r = client.get(url, headers=_auth(user))
+    r = client.get(url, headers=bearer(user, "read"))
     return r.status_code, r.json()
 
 
@@ -192,26 +188,8 @@ def test_a_link_not_yet_accepted_reaches_nothing(client: Client, alice: User, bo
 OWNER_URL = "/api/v1/partners"
 
 
-def _send(client: Client, method: str, url: str, auth: dict[str, str], body: Any = None) -> Any:
-    if body is None:
-        return getattr(client, method)(url, headers=auth)
-    return getattr(client, method)(
-        url, json.dumps(body), content_type="application/json", headers=auth
-    )
-
-
 def _snapshot() -> list[Any]:
-    return [
-        list(model.objects.order_by("pk").values())
-        for model in (Partnership, PartnerInvite, PartnerLook, PartnerNote, Reminder)
-    ]
-
-
-def _has_error(response: Any, field: str, words: str) -> bool:
-    return any(
-        field in [str(p) for p in d["loc"]] and words in d["msg"]
-        for d in response.json()["details"]
-    )
+    return rows(Partnership, PartnerInvite, PartnerLook, PartnerNote, Reminder)
 
 
 def test_a_note_reaches_them_and_counts_toward_three_a_day(
@@ -220,10 +198,10 @@ def test_a_note_reaches_them_and_counts_toward_three_a_day(
     alice.first_name = "Alice"
     alice.save()
     shared = partnership(alice, bob, shares=["mood"])
-    auth = _auth(bob, "write")
+    auth = bearer(bob)
     url = f"{URL}/{shared.pk}/note"
     for left in (2, 1, 0):
-        r = _send(client, "post", url, auth, {"text": "  Thinking of you 💛 "})
+        r = send(client, "post", url, auth, {"text": "  Thinking of you 💛 "})
         assert r.status_code == 201, r.content
         assert r.json()["text"] == "Thinking of you 💛"
         assert r.json()["notes_left_today"] == left
@@ -233,7 +211,7 @@ def test_a_note_reaches_them_and_counts_toward_three_a_day(
     assert not PartnerLook.objects.exists()  # sending isn't looking
 
     before = _snapshot()
-    r = _send(client, "post", url, auth, {"text": "One more"})
+    r = send(client, "post", url, auth, {"text": "One more"})
     assert r.status_code == 429
     assert r.json()["code"] == "too_many_notes"
     assert r.json()["message"] == (
@@ -260,9 +238,9 @@ def test_a_note_the_page_would_refuse_is_a_422(
 ) -> None:
     shared = partnership(alice, bob, shares=["mood"])
     before = _snapshot()
-    r = _send(client, "post", f"{URL}/{shared.pk}/note", _auth(bob, "write"), body)
+    r = send(client, "post", f"{URL}/{shared.pk}/note", bearer(bob), body)
     assert r.status_code == 422, r.content
-    assert _has_error(r, "text", words), r.json()
+    assert has_error(r, "text", words), r.json()
     assert _snapshot() == before
 
 
@@ -274,7 +252,7 @@ def test_a_note_reaches_only_a_live_partnership_of_ones_own(
     pending = partnership(alice, None)
     before = _snapshot()
     for user, target in [(charlie, shared), (alice, shared), (bob, ended), (bob, pending)]:
-        r = _send(client, "post", f"{URL}/{target.pk}/note", _auth(user, "write"), {"text": "hi"})
+        r = send(client, "post", f"{URL}/{target.pk}/note", bearer(user), {"text": "hi"})
         assert r.status_code == 404, (user.username, target.pk)
     assert _snapshot() == before
 
@@ -311,9 +289,9 @@ def test_the_list_shows_each_of_mine_with_its_status(
     partnership(bob, alice)  # bob shares with alice: not hers to manage
     for n in range(10):
         actions.record_look(partnership(alice, None, name=f"extra {n}"))
-    auth = _auth(alice)
+    auth = bearer(alice, "read")
     with django_assert_max_num_queries(4):
-        r = _send(client, "get", f"{OWNER_URL}?page_size=100", auth)
+        r = send(client, "get", f"{OWNER_URL}?page_size=100", auth)
     assert r.status_code == 200
     out = r.json()
     assert out["count"] == 13
@@ -344,7 +322,7 @@ def test_the_list_shows_each_of_mine_with_its_status(
         "2025-06-11T12:00:00Z",
     )
     assert by_id[ended.pk]["partner_username"] == "charlie"
-    assert _send(client, "get", OWNER_URL, _auth(bob)).json()["count"] == 1
+    assert send(client, "get", OWNER_URL, bearer(bob, "read")).json()["count"] == 1
 
 
 def test_a_partner_who_deleted_their_account_leaves_it_waiting_again(
@@ -352,19 +330,16 @@ def test_a_partner_who_deleted_their_account_leaves_it_waiting_again(
 ) -> None:
     mine = partnership(alice, bob, shares=["mood"])
     bob.delete()
-    r = _send(client, "get", f"{OWNER_URL}/{mine.pk}", _auth(alice))
+    r = send(client, "get", f"{OWNER_URL}/{mine.pk}", bearer(alice, "read"))
     out = r.json()
     assert (out["status"], out["partner_username"], out["reachable"]) == ("invited", None, False)
     # And a new link can be made for someone else.
-    assert (
-        _send(client, "post", f"{OWNER_URL}/{mine.pk}/invite", _auth(alice, "write")).status_code
-        == 201
-    )
+    assert send(client, "post", f"{OWNER_URL}/{mine.pk}/invite", bearer(alice)).status_code == 201
 
 
 def test_adding_a_partner_shares_nothing_yet(client: Client, alice: User) -> None:
     body = {"name": " Jo ", "email": "jo@example.org", "weekly_email": True}
-    r = _send(client, "post", OWNER_URL, _auth(alice, "write"), body)
+    r = send(client, "post", OWNER_URL, bearer(alice), body)
     assert r.status_code == 201, r.content
     out = r.json()
     assert (out["name"], out["email"], out["weekly_email"], out["status"]) == (
@@ -377,7 +352,7 @@ def test_adding_a_partner_shares_nothing_yet(client: Client, alice: User) -> Non
     made = Partnership.objects.get(pk=out["id"])
     assert (made.owner, made.shares, made.partner) == (alice, [], None)
     # Only a name is needed.
-    r = _send(client, "post", OWNER_URL, _auth(alice, "write"), {"name": "Sam"})
+    r = send(client, "post", OWNER_URL, bearer(alice), {"name": "Sam"})
     assert r.status_code == 201
     assert (r.json()["email"], r.json()["weekly_email"]) == ("", False)
 
@@ -404,28 +379,28 @@ def test_adding_with_what_the_page_would_refuse_is_a_422(
     client: Client, alice: User, body: dict[str, Any], field: str, words: str
 ) -> None:
     before = _snapshot()
-    r = _send(client, "post", OWNER_URL, _auth(alice, "write"), body)
+    r = send(client, "post", OWNER_URL, bearer(alice), body)
     assert r.status_code == 422, r.content
     assert r.json()["code"] == "invalid"
-    assert _has_error(r, field, words), r.json()
+    assert has_error(r, field, words), r.json()
     assert _snapshot() == before
 
 
 def test_patch_changes_only_what_is_sent(client: Client, alice: User) -> None:
     mine = partnership(alice, None, name="Jo", email="jo@example.org", weekly_email=True)
-    auth = _auth(alice, "write")
-    r = _send(client, "patch", f"{OWNER_URL}/{mine.pk}", auth, {"name": "Joanna"})
+    auth = bearer(alice)
+    r = send(client, "patch", f"{OWNER_URL}/{mine.pk}", auth, {"name": "Joanna"})
     assert r.status_code == 200, r.content
     mine.refresh_from_db()
     assert (mine.name, mine.email, mine.weekly_email) == ("Joanna", "jo@example.org", True)
     before = _snapshot()
-    r = _send(client, "patch", f"{OWNER_URL}/{mine.pk}", auth, {"email": ""})
+    r = send(client, "patch", f"{OWNER_URL}/{mine.pk}", auth, {"email": ""})
     assert r.status_code == 422
-    assert _has_error(r, "email", "Add their email so the weekly summary has somewhere to go.")
-    r = _send(client, "patch", f"{OWNER_URL}/{mine.pk}", auth, {"name": None})
-    assert r.status_code == 422 and _has_error(r, "name", "can't be null")
+    assert has_error(r, "email", "Add their email so the weekly summary has somewhere to go.")
+    r = send(client, "patch", f"{OWNER_URL}/{mine.pk}", auth, {"name": None})
+    assert r.status_code == 422 and has_error(r, "name", "can't be null")
     assert _snapshot() == before
-    r = _send(client, "patch", f"{OWNER_URL}/{mine.pk}", auth, {"email": "", "weekly_email": False})
+    r = send(client, "patch", f"{OWNER_URL}/{mine.pk}", auth, {"email": "", "weekly_email": False})
     assert r.status_code == 200
     assert (r.json()["email"], r.json()["weekly_email"], r.json()["reachable"]) == (
         "",
@@ -438,34 +413,34 @@ def test_shares_replace_the_whole_list_and_the_partner_sees_it_at_once(
     client: Client, alice: User, bob: User
 ) -> None:
     mine = partnership(alice, bob, shares=["goals"])
-    auth = _auth(alice, "write")
+    auth = bearer(alice)
     url = f"{OWNER_URL}/{mine.pk}/shares"
-    r = _send(client, "put", url, auth, {"shares": ["sleep", "mood", "sleep"]})
+    r = send(client, "put", url, auth, {"shares": ["sleep", "mood", "sleep"]})
     assert r.status_code == 200, r.content
     assert r.json()["shares"] == ["mood", "sleep"]
     mine.refresh_from_db()
     assert mine.shares == ["mood", "sleep"]
     assert _get(client, f"{URL}/{mine.pk}", bob)[1]["items"] == ["mood", "sleep"]  # type: ignore[call-overload]
-    assert _send(client, "put", url, auth, {"shares": []}).json()["shares"] == []
+    assert send(client, "put", url, auth, {"shares": []}).json()["shares"] == []
     before = _snapshot()
-    r = _send(client, "put", url, auth, {"shares": ["mood", "notes"]})
-    assert r.status_code == 422 and _has_error(r, "shares", "Input should be")
-    assert _send(client, "put", url, auth, {}).status_code == 422
+    r = send(client, "put", url, auth, {"shares": ["mood", "notes"]})
+    assert r.status_code == 422 and has_error(r, "shares", "Input should be")
+    assert send(client, "put", url, auth, {}).status_code == 422
     assert _snapshot() == before
 
 
 def test_alerts_need_consent_which_is_recorded(client: Client, alice: User, bob: User) -> None:
     mine = partnership(alice, bob)
-    auth = _auth(alice, "write")
+    auth = bearer(alice)
     url = f"{OWNER_URL}/{mine.pk}/alerts"
     before = _snapshot()
-    r = _send(client, "put", url, auth, {"no_checkin_days": 3})
+    r = send(client, "put", url, auth, {"no_checkin_days": 3})
     assert r.status_code == 422
-    assert _has_error(
+    assert has_error(
         r, "consent", "Please tick that you agree, or leave both alerts off. Nothing was changed."
     )
     assert _snapshot() == before
-    r = _send(client, "put", url, auth, {"no_checkin_days": 3, "low_mood_days": 2, "consent": True})
+    r = send(client, "put", url, auth, {"no_checkin_days": 3, "low_mood_days": 2, "consent": True})
     assert r.status_code == 200, r.content
     assert r.json()["alerts"] == {
         "no_checkin_days": 3,
@@ -480,7 +455,7 @@ def test_alerts_need_consent_which_is_recorded(client: Client, alice: User, bob:
     )
     assert Reminder.objects.filter(owner=alice, kind="partner_alert", ref_id=mine.pk).exists()
     # Off: both null, with or without consent; the consent goes too.
-    r = _send(client, "put", url, auth, {"no_checkin_days": None, "low_mood_days": None})
+    r = send(client, "put", url, auth, {"no_checkin_days": None, "low_mood_days": None})
     assert r.status_code == 200
     assert r.json()["alerts"] == {
         "no_checkin_days": None,
@@ -505,15 +480,15 @@ def test_alerts_the_page_would_refuse_are_a_422(
 ) -> None:
     mine = partnership(alice, bob)
     before = _snapshot()
-    r = _send(
+    r = send(
         client,
         "put",
         f"{OWNER_URL}/{mine.pk}/alerts",
-        _auth(alice, "write"),
+        bearer(alice),
         {"consent": True, **body},
     )
     assert r.status_code == 422, r.content
-    assert _has_error(r, field, words), r.json()
+    assert has_error(r, field, words), r.json()
     assert _snapshot() == before
 
 
@@ -521,24 +496,24 @@ def test_an_invitation_link_is_shown_once_and_replaces_the_last(
     client: Client, alice: User, bob: User
 ) -> None:
     mine = partnership(alice, None, name="Bob")
-    auth = _auth(alice, "write")
+    auth = bearer(alice)
     url = f"{OWNER_URL}/{mine.pk}/invite"
-    first = _send(client, "post", url, auth)
+    first = send(client, "post", url, auth)
     assert first.status_code == 201, first.content
     assert first.json()["expires_at"] == "2025-06-18T12:00:00Z"
     link = first.json()["link"]
     assert link.startswith("http://testserver/partners/accept/")
-    second = _send(client, "post", url, auth).json()["link"]
+    second = send(client, "post", url, auth).json()["link"]
     old_code, new_code = link.rstrip("/").rsplit("/", 1)[1], second.rstrip("/").rsplit("/", 1)[1]
     assert PartnerInvite.objects.usable(old_code) is None
     invite = PartnerInvite.objects.usable(new_code)
     assert invite is not None and invite.partnership_id == mine.pk
     assert all(new_code not in str(row) for row in PartnerInvite.objects.values())  # hashed
     actions.do_accept_invite(invite, bob)
-    r = _send(client, "get", f"{OWNER_URL}/{mine.pk}", auth)
+    r = send(client, "get", f"{OWNER_URL}/{mine.pk}", auth)
     assert (r.json()["status"], r.json()["partner_username"]) == ("accepted", "bob")
     before = _snapshot()
-    r = _send(client, "post", url, auth)
+    r = send(client, "post", url, auth)
     assert r.status_code == 409
     assert (r.json()["code"], r.json()["message"]) == ("linked", "Bob is already linked.")
     assert _snapshot() == before
@@ -549,9 +524,9 @@ def test_revoking_ends_everything_at_once_and_again_changes_nothing(
 ) -> None:
     mine = partnership(alice, bob, shares=ShareItem.values)
     actions.do_set_alerts(mine, 3, None)
-    auth = _auth(alice, "write")
+    auth = bearer(alice)
     assert _get(client, f"{URL}/{mine.pk}", bob)[0] == 200
-    r = _send(client, "post", f"{OWNER_URL}/{mine.pk}/revoke", auth)
+    r = send(client, "post", f"{OWNER_URL}/{mine.pk}/revoke", auth)
     assert r.status_code == 200, r.content
     out = r.json()
     assert (out["status"], out["revoked_at"], out["alerts"]["consent_at"]) == (
@@ -562,16 +537,16 @@ def test_revoking_ends_everything_at_once_and_again_changes_nothing(
     assert _get(client, f"{URL}/{mine.pk}", bob)[0] == 404
     assert not Reminder.objects.filter(owner=alice, kind="partner_alert", next_at__isnull=False)
     before = _snapshot()
-    assert _send(client, "post", f"{OWNER_URL}/{mine.pk}/revoke", auth).status_code == 200
+    assert send(client, "post", f"{OWNER_URL}/{mine.pk}/revoke", auth).status_code == 200
     # An ended partnership can be read, not changed.
-    assert _send(client, "get", f"{OWNER_URL}/{mine.pk}", auth).json()["status"] == "revoked"
+    assert send(client, "get", f"{OWNER_URL}/{mine.pk}", auth).json()["status"] == "revoked"
     for method, url, body in [
         ("patch", f"{OWNER_URL}/{mine.pk}", {"name": "Again"}),
         ("put", f"{OWNER_URL}/{mine.pk}/shares", {"shares": ["mood"]}),
         ("put", f"{OWNER_URL}/{mine.pk}/alerts", {"no_checkin_days": 3, "consent": True}),
         ("post", f"{OWNER_URL}/{mine.pk}/invite", None),
     ]:
-        r = _send(client, method, url, auth, body)
+        r = send(client, method, url, auth, body)
         assert r.status_code == 409, (method, url)
         assert r.json()["code"] == "ended"
     assert _snapshot() == before
@@ -586,7 +561,7 @@ def test_the_look_log_is_newest_first_and_paginated(
         clock.move_to(NOW.replace(hour=hours))
         actions.record_look(mine)
     actions.record_look(other)
-    r = _send(client, "get", f"{OWNER_URL}/{mine.pk}/looks?page_size=2", _auth(alice))
+    r = send(client, "get", f"{OWNER_URL}/{mine.pk}/looks?page_size=2", bearer(alice, "read"))
     assert r.status_code == 200
     assert r.json() == {
         "items": [{"at": "2025-06-11T05:00:00Z"}, {"at": "2025-06-11T02:00:00Z"}],
@@ -600,7 +575,7 @@ def test_someone_elses_partnership_is_a_404_even_for_their_partner(
     mine = partnership(alice, bob, shares=["mood"])
     before = _snapshot()
     for user in (bob, charlie):
-        auth = _auth(user, "write")
+        auth = bearer(user)
         for method, url, body in [
             ("get", f"{OWNER_URL}/{mine.pk}", None),
             ("patch", f"{OWNER_URL}/{mine.pk}", {"name": "Mine now"}),
@@ -610,19 +585,19 @@ def test_someone_elses_partnership_is_a_404_even_for_their_partner(
             ("post", f"{OWNER_URL}/{mine.pk}/revoke", None),
             ("get", f"{OWNER_URL}/{mine.pk}/looks", None),
         ]:
-            r = _send(client, method, url, auth, body)
+            r = send(client, method, url, auth, body)
             assert r.status_code == 404, (user.username, method, url)
             assert r.json()["code"] == "not_found"
     assert _snapshot()[:4] == before[:4]
-    assert _send(client, "get", f"{OWNER_URL}/{2**64}", _auth(alice)).status_code == 422
+    assert send(client, "get", f"{OWNER_URL}/{2**64}", bearer(alice, "read")).status_code == 422
 
 
 def test_read_only_tokens_change_nothing(client: Client, alice: User, bob: User) -> None:
     mine = partnership(alice, bob, shares=["mood"])
     theirs = partnership(bob, alice, shares=["mood"])
-    auth = _auth(alice, "read")
-    assert _send(client, "get", OWNER_URL, auth).status_code == 200
-    assert _send(client, "get", f"{OWNER_URL}/{mine.pk}/looks", auth).status_code == 200
+    auth = bearer(alice, "read")
+    assert send(client, "get", OWNER_URL, auth).status_code == 200
+    assert send(client, "get", f"{OWNER_URL}/{mine.pk}/looks", auth).status_code == 200
     before = _snapshot()
     for method, url, body in [
         ("post", OWNER_URL, {"name": "Jo"}),
@@ -633,7 +608,7 @@ def test_read_only_tokens_change_nothing(client: Client, alice: User, bob: User)
         ("post", f"{OWNER_URL}/{mine.pk}/revoke", None),
         ("post", f"{URL}/{theirs.pk}/note", {"text": "hi"}),
     ]:
-        r = _send(client, method, url, auth, body)
+        r = send(client, method, url, auth, body)
         assert r.status_code == 403, (method, url)
         assert r.json()["code"] == "forbidden"
     assert _snapshot() == before

@@ -2,34 +2,23 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 from django.test import Client
 
-from kithkin.accounts.models import ApiToken, User
+from kithkin.accounts.models import User
+from kithkin.api.tests.helpers import bearer, send
 from kithkin.circle.models import Person
 from kithkin.circle.tests.factories import person
 
 pytestmark = pytest.mark.django_db
 
 
-def _auth(user: User, scope: str = "write") -> dict[str, str]:
-    _, plain = ApiToken.objects.create_token(user, "t", scope=scope)
-    return {"Authorization": f"Bearer {plain}"}
-
-
-def _send(client: Client, method: str, url: str, auth: dict[str, str], body: Any) -> Any:
-    return getattr(client, method)(
-        url, json.dumps(body), content_type="application/json", headers=auth
-    )
-
-
 def test_people_come_with_the_flag(client: Client, alice: User) -> None:
     jo = person(alice, "Jo", trusted=True)
     person(alice, "Lee")
-    auth = _auth(alice, "read")
+    auth = bearer(alice, "read")
     items = client.get("/api/v1/people", headers=auth).json()["items"]
     assert {p["name"]: p["trusted"] for p in items} == {"Jo": True, "Lee": False}
     assert client.get(f"/api/v1/people/{jo.pk}", headers=auth).json()["trusted"] is True
@@ -38,24 +27,24 @@ def test_people_come_with_the_flag(client: Client, alice: User) -> None:
 def test_it_can_be_set_when_adding_someone_and_is_false_by_default(
     client: Client, alice: User
 ) -> None:
-    auth = _auth(alice)
-    r = _send(client, "post", "/api/v1/people", auth, {"name": "Jo", "trusted": True})
+    auth = bearer(alice)
+    r = send(client, "post", "/api/v1/people", auth, {"name": "Jo", "trusted": True})
     assert r.status_code == 201 and r.json()["trusted"] is True
     assert Person.objects.get(pk=r.json()["id"]).trusted is True
-    r = _send(client, "post", "/api/v1/people", auth, {"name": "Lee"})
+    r = send(client, "post", "/api/v1/people", auth, {"name": "Lee"})
     assert r.json()["trusted"] is False
 
 
 def test_patch_changes_only_the_flag(client: Client, alice: User) -> None:
     jo = person(alice, "Jo", notes="Met at choir.")
-    auth = _auth(alice)
-    r = _send(client, "patch", f"/api/v1/people/{jo.pk}", auth, {"trusted": True})
+    auth = bearer(alice)
+    r = send(client, "patch", f"/api/v1/people/{jo.pk}", auth, {"trusted": True})
     assert r.status_code == 200 and r.json()["trusted"] is True
     jo.refresh_from_db()
     assert jo.trusted and jo.notes == "Met at choir."
-    r = _send(client, "patch", f"/api/v1/people/{jo.pk}", auth, {"notes": "Choir, Tuesdays."})
+    r = send(client, "patch", f"/api/v1/people/{jo.pk}", auth, {"notes": "Choir, Tuesdays."})
     assert r.json()["trusted"] is True  # left out: kept
-    r = _send(client, "patch", f"/api/v1/people/{jo.pk}", auth, {"trusted": False})
+    r = send(client, "patch", f"/api/v1/people/{jo.pk}", auth, {"trusted": False})
     jo.refresh_from_db()
     assert not jo.trusted
 
@@ -63,10 +52,10 @@ def test_patch_changes_only_the_flag(client: Client, alice: User) -> None:
 @pytest.mark.parametrize("value", ["yes", 1, "true", None])
 def test_odd_values_are_refused_and_change_nothing(client: Client, alice: User, value: Any) -> None:
     jo = person(alice, "Jo")
-    auth = _auth(alice)
-    r = _send(client, "patch", f"/api/v1/people/{jo.pk}", auth, {"trusted": value})
+    auth = bearer(alice)
+    r = send(client, "patch", f"/api/v1/people/{jo.pk}", auth, {"trusted": value})
     assert r.status_code == 422
-    r = _send(client, "post", "/api/v1/people", auth, {"name": "Lee", "trusted": value})
+    r = send(client, "post", "/api/v1/people", auth, {"name": "Lee", "trusted": value})
     assert r.status_code == 422
     jo.refresh_from_db()
     assert not jo.trusted
@@ -78,7 +67,7 @@ def test_read_only_tokens_and_other_people_cant_change_it(
 ) -> None:
     jo = person(alice, "Jo")
     url = f"/api/v1/people/{jo.pk}"
-    assert _send(client, "patch", url, _auth(alice, "read"), {"trusted": True}).status_code == 403
-    assert _send(client, "patch", url, _auth(bob), {"trusted": True}).status_code == 404
+    assert send(client, "patch", url, bearer(alice, "read"), {"trusted": True}).status_code == 403
+    assert send(client, "patch", url, bearer(bob), {"trusted": True}).status_code == 404
     jo.refresh_from_db()
     assert not jo.trusted

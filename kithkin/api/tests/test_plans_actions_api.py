@@ -3,7 +3,6 @@ sharing with friends who have an account here, joining and leaving."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import date, datetime, time
 from typing import Any
@@ -13,7 +12,8 @@ import pytest
 import time_machine
 from django.test import Client
 
-from kithkin.accounts.models import ApiToken, User
+from kithkin.accounts.models import User
+from kithkin.api.tests.helpers import bearer, rows, send
 from kithkin.circle.models import Interaction, Person
 from kithkin.plans import actions
 from kithkin.plans.models import Occurrence, Plan, PlanGuest, PlanPerson
@@ -34,24 +34,8 @@ def _now() -> Iterator[None]:
         yield
 
 
-def _auth(user: User, scope: str = "write") -> dict[str, str]:
-    _, plain = ApiToken.objects.create_token(user, "t", scope=scope)
-    return {"Authorization": f"Bearer {plain}"}
-
-
-def _send(client: Client, method: str, url: str, auth: dict[str, str], body: Any = None) -> Any:
-    if body is None:
-        return getattr(client, method)(url, headers=auth)
-    return getattr(client, method)(
-        url, json.dumps(body), content_type="application/json", headers=auth
-    )
-
-
 def _snapshot() -> list[Any]:
-    return [
-        list(model.objects.order_by("pk").values())
-        for model in (Plan, PlanPerson, PlanGuest, Occurrence, Interaction)
-    ]
+    return rows(Plan, PlanPerson, PlanGuest, Occurrence, Interaction)
 
 
 def _plan(owner: User, **fields: Any) -> Plan:
@@ -86,17 +70,17 @@ def _q(text: str) -> str:
 
 def test_link_note_and_reminder_are_set_and_cleared(client: Client, alice: User) -> None:
     plan = _plan(alice)
-    auth = _auth(alice)
+    auth = bearer(alice)
     body = {"link": "https://meet.example.org/mum", "note": "  Ask about the garden. ",
             "remind_minutes": 15}  # fmt: skip
-    r = _send(client, "patch", f"{URL}/{plan.pk}", auth, body)
+    r = send(client, "patch", f"{URL}/{plan.pk}", auth, body)
     assert r.status_code == 200, r.content
     assert {k: r.json()[k] for k in body} == {**body, "note": "Ask about the garden."}
     plan.refresh_from_db()
     assert (plan.link, plan.note, plan.remind_minutes) == (
         "https://meet.example.org/mum", "Ask about the garden.", 15,
     )  # fmt: skip
-    r = _send(client, "patch", f"{URL}/{plan.pk}", auth, {"remind_minutes": None, "link": ""})
+    r = send(client, "patch", f"{URL}/{plan.pk}", auth, {"remind_minutes": None, "link": ""})
     assert r.json()["remind_minutes"] is None and r.json()["link"] == ""
     assert r.json()["note"] == "Ask about the garden."
 
@@ -119,7 +103,7 @@ def test_bad_plan_fields_are_a_422_and_nothing_is_written(
 ) -> None:
     plan = _plan(alice)
     before = _snapshot()
-    r = _send(client, "patch", f"{URL}/{plan.pk}", _auth(alice), change)
+    r = send(client, "patch", f"{URL}/{plan.pk}", bearer(alice), change)
     assert r.status_code == 422, r.content
     assert any(field in d["loc"] for d in r.json()["details"]), r.json()
     assert any(words in d["msg"] for d in r.json()["details"]), r.json()
@@ -131,20 +115,18 @@ def test_bad_plan_fields_are_a_422_and_nothing_is_written(
 
 def test_ending_a_plan_keeps_its_history_and_stops_what_comes(client: Client, alice: User) -> None:
     plan = _plan(alice)
-    auth = _auth(alice)
-    r = _send(client, "post", f"{URL}/{plan.pk}/end", auth)
+    auth = bearer(alice)
+    r = send(client, "post", f"{URL}/{plan.pk}/end", auth)
     assert r.status_code == 200, r.content
     assert _at(r.json()["ended_at"]) == _at("2026-03-10T12:00:00Z")
     plan.refresh_from_db()
     assert plan.ended_at is not None and plan.sequence == 1
     assert "UNTIL=" in plan.rrule
-    listed = _send(
-        client, "get", f"{URL}/{plan.pk}/occurrences?from=2026-03-01&to=2026-03-31", auth
-    )
+    listed = send(client, "get", f"{URL}/{plan.pk}/occurrences?from=2026-03-01&to=2026-03-31", auth)
     assert [o["start"][:10] for o in listed.json()] == ["2026-03-01", "2026-03-08"]
     # Ending it again changes nothing.
     before = _snapshot()
-    again = _send(client, "post", f"{URL}/{plan.pk}/end", auth)
+    again = send(client, "post", f"{URL}/{plan.pk}/end", auth)
     assert again.status_code == 200 and again.json() == r.json()
     assert _snapshot() == before
 
@@ -154,30 +136,28 @@ def test_ending_a_plan_keeps_its_history_and_stops_what_comes(client: Client, al
 
 def test_one_time_is_cancelled_listed_and_brought_back(client: Client, alice: User) -> None:
     plan = _plan(alice)
-    auth = _auth(alice)
-    r = _send(client, "post", f"{URL}/{plan.pk}/cancel-one", auth, {"start": LATER})
+    auth = bearer(alice)
+    r = send(client, "post", f"{URL}/{plan.pk}/cancel-one", auth, {"start": LATER})
     assert r.status_code == 204 and r.content == b""
     plan.refresh_from_db()
     assert plan.exdates == ["2026-03-22T18:00"] and plan.sequence == 1
-    listed = _send(
-        client, "get", f"{URL}/{plan.pk}/occurrences?from=2026-03-15&to=2026-03-29", auth
-    )
+    listed = send(client, "get", f"{URL}/{plan.pk}/occurrences?from=2026-03-15&to=2026-03-29", auth)
     assert [o["start"][:10] for o in listed.json()] == ["2026-03-15", "2026-03-29"]
-    cancelled = _send(client, "get", f"{URL}/{plan.pk}/cancelled", auth).json()
+    cancelled = send(client, "get", f"{URL}/{plan.pk}/cancelled", auth).json()
     assert cancelled["count"] == 1
     assert _at(cancelled["items"][0]["start"]) == _at(LATER)
     # Cancelling it twice: it isn't an occurrence any more.
-    r = _send(client, "post", f"{URL}/{plan.pk}/cancel-one", auth, {"start": LATER})
+    r = send(client, "post", f"{URL}/{plan.pk}/cancel-one", auth, {"start": LATER})
     assert r.status_code == 404
     # Bringing it back, with the offset written as %2B in the query string.
     back = f"{URL}/{plan.pk}/cancel-one?start={_q('2026-03-22T19:00:00+01:00')}"
-    assert _send(client, "delete", back, auth).status_code == 204
+    assert send(client, "delete", back, auth).status_code == 204
     plan.refresh_from_db()
     assert plan.exdates == [] and plan.sequence == 2
-    assert _send(client, "get", f"{URL}/{plan.pk}/cancelled", auth).json()["count"] == 0
+    assert send(client, "get", f"{URL}/{plan.pk}/cancelled", auth).json()["count"] == 0
     # Bringing back one that isn't cancelled leaves it as it is.
     before = _snapshot()
-    assert _send(client, "delete", back, auth).status_code == 204
+    assert send(client, "delete", back, auth).status_code == 204
     assert _snapshot() == before
 
 
@@ -190,28 +170,28 @@ def test_a_time_that_isnt_the_plans_is_a_404_to_cancel_or_bring_back(
     client: Client, alice: User, start: str
 ) -> None:
     plan = _plan(alice)
-    auth = _auth(alice)
+    auth = bearer(alice)
     before = _snapshot()
-    r = _send(client, "post", f"{URL}/{plan.pk}/cancel-one", auth, {"start": start})
+    r = send(client, "post", f"{URL}/{plan.pk}/cancel-one", auth, {"start": start})
     assert r.status_code == 404, r.content
     assert r.json() == {
         "code": "not_found",
         "message": "This plan has no occurrence starting then.",
     }
-    r = _send(client, "delete", f"{URL}/{plan.pk}/cancel-one?start={_q(start)}", auth)
+    r = send(client, "delete", f"{URL}/{plan.pk}/cancel-one?start={_q(start)}", auth)
     assert r.status_code == 404, r.content
     assert _snapshot() == before
 
 
 def test_cancel_needs_a_start_with_an_offset(client: Client, alice: User) -> None:
     plan = _plan(alice)
-    auth = _auth(alice)
+    auth = bearer(alice)
     before = _snapshot()
     for body in ({"start": "2026-03-22T18:00:00"}, {}, {"start": LATER, "restore": True}):
-        r = _send(client, "post", f"{URL}/{plan.pk}/cancel-one", auth, body)
+        r = send(client, "post", f"{URL}/{plan.pk}/cancel-one", auth, body)
         assert r.status_code == 422, body
     for query in ("", "?start=2026-03-22T18:00:00", "?start=tomorrow"):
-        r = _send(client, "delete", f"{URL}/{plan.pk}/cancel-one{query}", auth)
+        r = send(client, "delete", f"{URL}/{plan.pk}/cancel-one{query}", auth)
         assert r.status_code == 422, query
     assert _snapshot() == before
 
@@ -222,8 +202,8 @@ def test_cancel_needs_a_start_with_an_offset(client: Client, alice: User) -> Non
 def test_it_happened_logs_one_contact_with_the_plans_people(client: Client, alice: User) -> None:
     mum = Person.objects.create(owner=alice, name="Mum")
     plan = _plan(alice, place="Her kitchen", people=[mum])
-    auth = _auth(alice)
-    r = _send(client, "post", f"{URL}/{plan.pk}/done", auth, {"start": PAST})
+    auth = bearer(alice)
+    r = send(client, "post", f"{URL}/{plan.pk}/done", auth, {"start": PAST})
     assert r.status_code == 200, r.content
     out = r.json()
     assert out["done"] is True and out["rsvp"] is None
@@ -233,23 +213,21 @@ def test_it_happened_logs_one_contact_with_the_plans_people(client: Client, alic
     assert logged.channel == "in_person" and logged.size == "main" and logged.note == "Call Mum"
     assert logged.feeling_after == ""
     # Saying it again only adds a feeling not given before.
-    again = _send(
+    again = send(
         client, "post", f"{URL}/{plan.pk}/done", auth, {"start": PAST, "feeling": "lifted"}
     )
     assert again.json() == out
     assert Interaction.objects.count() == 1
     logged.refresh_from_db()
     assert logged.feeling_after == "lifted"
-    listed = _send(
-        client, "get", f"{URL}/{plan.pk}/occurrences?from=2026-03-08&to=2026-03-08", auth
-    )
+    listed = send(client, "get", f"{URL}/{plan.pk}/occurrences?from=2026-03-08&to=2026-03-08", auth)
     assert listed.json()[0]["done"] is True
 
 
 def test_how_it_went_and_how_it_felt_are_kept(client: Client, alice: User) -> None:
     plan = _plan(alice)
     body = {"start": PAST, "channel": "video", "feeling": "drained"}
-    r = _send(client, "post", f"{URL}/{plan.pk}/done", _auth(alice), body)
+    r = send(client, "post", f"{URL}/{plan.pk}/done", bearer(alice), body)
     logged = Interaction.objects.get(pk=r.json()["interaction_id"])
     assert (logged.channel, logged.feeling_after) == ("video", "drained")
 
@@ -258,9 +236,9 @@ def test_a_time_still_to_come_cant_be_marked_and_nothing_is_written(
     client: Client, alice: User
 ) -> None:
     plan = _plan(alice)
-    auth = _auth(alice)
+    auth = bearer(alice)
     before = _snapshot()
-    r = _send(client, "post", f"{URL}/{plan.pk}/done", auth, {"start": NEXT})
+    r = send(client, "post", f"{URL}/{plan.pk}/done", auth, {"start": NEXT})
     assert r.status_code == 422
     assert r.json()["details"] == [
         {
@@ -275,8 +253,8 @@ def test_a_time_still_to_come_cant_be_marked_and_nothing_is_written(
         {"start": "2026-03-08T18:00:00"},
         {"start": PAST, "undo": True},
     ):
-        assert _send(client, "post", f"{URL}/{plan.pk}/done", auth, body).status_code == 422
-    r = _send(client, "post", f"{URL}/{plan.pk}/done", auth, {"start": "2026-03-08T19:00:00Z"})
+        assert send(client, "post", f"{URL}/{plan.pk}/done", auth, body).status_code == 422
+    r = send(client, "post", f"{URL}/{plan.pk}/done", auth, {"start": "2026-03-08T19:00:00Z"})
     assert r.status_code == 404
     assert _snapshot() == before
 
@@ -285,10 +263,10 @@ def test_taking_it_back_removes_the_contact_and_keeps_the_answer(
     client: Client, alice: User
 ) -> None:
     plan = _plan(alice)
-    auth = _auth(alice)
-    _send(client, "post", f"{URL}/{plan.pk}/rsvp", auth, {"start": PAST, "rsvp": "going"})
-    done = _send(client, "post", f"{URL}/{plan.pk}/done", auth, {"start": PAST}).json()
-    r = _send(client, "delete", f"{URL}/{plan.pk}/done?start={_q(PAST)}", auth)
+    auth = bearer(alice)
+    send(client, "post", f"{URL}/{plan.pk}/rsvp", auth, {"start": PAST, "rsvp": "going"})
+    done = send(client, "post", f"{URL}/{plan.pk}/done", auth, {"start": PAST}).json()
+    r = send(client, "delete", f"{URL}/{plan.pk}/done?start={_q(PAST)}", auth)
     assert r.status_code == 200, r.content
     assert r.json() == {"start": done["start"], "rsvp": "going", "done": False}
     row = Occurrence.objects.get()
@@ -296,11 +274,11 @@ def test_taking_it_back_removes_the_contact_and_keeps_the_answer(
     logged = Interaction.objects.get(pk=done["interaction_id"])
     assert logged.deleted_at is not None
     # Like any deleted contact, it can be brought back for a few minutes.
-    back = _send(client, "post", f"/api/v1/interactions/{logged.pk}/restore", auth)
+    back = send(client, "post", f"/api/v1/interactions/{logged.pk}/restore", auth)
     assert back.status_code == 200
     # Taking back what wasn't marked changes nothing.
     before = _snapshot()
-    r = _send(client, "delete", f"{URL}/{plan.pk}/done?start={_q(NEXT)}", auth)
+    r = send(client, "delete", f"{URL}/{plan.pk}/done?start={_q(NEXT)}", auth)
     assert r.status_code == 200 and r.json()["done"] is False
     assert _snapshot() == before
 
@@ -310,11 +288,11 @@ def test_taking_it_back_removes_the_contact_and_keeps_the_answer(
 
 def test_a_join_link_is_made_once_and_shown(client: Client, alice: User) -> None:
     plan = _plan(alice)
-    auth = _auth(alice)
-    assert _send(client, "get", f"{URL}/{plan.pk}/share", auth).json() == {
+    auth = bearer(alice)
+    assert send(client, "get", f"{URL}/{plan.pk}/share", auth).json() == {
         "sharing": False, "token": None, "join_url": None,
     }  # fmt: skip
-    r = _send(client, "post", f"{URL}/{plan.pk}/share", auth)
+    r = send(client, "post", f"{URL}/{plan.pk}/share", auth)
     assert r.status_code == 200
     out = r.json()
     plan.refresh_from_db()
@@ -323,8 +301,8 @@ def test_a_join_link_is_made_once_and_shown(client: Client, alice: User) -> None
         "token": plan.guest_token,
         "join_url": f"http://testserver/plans/join/{plan.guest_token}/",
     }
-    assert _send(client, "post", f"{URL}/{plan.pk}/share", auth).json() == out
-    assert _send(client, "get", f"{URL}/{plan.pk}/share", auth).json() == out
+    assert send(client, "post", f"{URL}/{plan.pk}/share", auth).json() == out
+    assert send(client, "get", f"{URL}/{plan.pk}/share", auth).json() == out
 
 
 def test_a_friend_previews_joins_answers_and_leaves(client: Client, alice: User, bob: User) -> None:
@@ -333,8 +311,8 @@ def test_a_friend_previews_joins_answers_and_leaves(client: Client, alice: User,
     actions.do_share(plan, True)
     token = plan.guest_token
     assert token is not None
-    bob_auth = _auth(bob)
-    preview = _send(client, "get", f"{URL}/join/{token}", bob_auth)
+    bob_auth = bearer(bob)
+    preview = send(client, "get", f"{URL}/join/{token}", bob_auth)
     assert preview.status_code == 200, preview.content
     body = preview.json()
     assert [_at(t) for t in body.pop("upcoming")] == [
@@ -345,7 +323,7 @@ def test_a_friend_previews_joins_answers_and_leaves(client: Client, alice: User,
         "start": "2026-03-01T18:00:00", "timezone": "Europe/London", "duration_minutes": 60,
         "energy": "low", "place": "The park", "joined": False, "mine": False,
     }  # fmt: skip
-    r = _send(client, "post", f"{URL}/join/{token}", bob_auth)
+    r = send(client, "post", f"{URL}/join/{token}", bob_auth)
     assert r.status_code == 200, r.content
     joined = r.json()
     # What a guest sees: not the people from Alice's circle, nor her note.
@@ -354,37 +332,37 @@ def test_a_friend_previews_joins_answers_and_leaves(client: Client, alice: User,
         "place", "link", "ended_at",
     }  # fmt: skip
     assert joined["link"] == "https://example.org/x" and joined["host"] == "alice"
-    assert _send(client, "post", f"{URL}/join/{token}", bob_auth).json() == joined
+    assert send(client, "post", f"{URL}/join/{token}", bob_auth).json() == joined
     assert PlanGuest.objects.filter(plan=plan, owner=bob).count() == 1
-    assert _send(client, "get", f"{URL}/join/{token}", bob_auth).json()["joined"] is True
-    listed = _send(client, "get", f"{URL}/joined", bob_auth).json()
+    assert send(client, "get", f"{URL}/join/{token}", bob_auth).json()["joined"] is True
+    listed = send(client, "get", f"{URL}/joined", bob_auth).json()
     assert listed == {"count": 1, "items": [joined]}
-    assert _send(client, "get", f"{URL}/joined/{plan.pk}", bob_auth).json() == joined
+    assert send(client, "get", f"{URL}/joined/{plan.pk}", bob_auth).json() == joined
     # Still Alice's plan: its full view, with her people, isn't Bob's.
-    assert _send(client, "get", f"{URL}/{plan.pk}", bob_auth).status_code == 404
+    assert send(client, "get", f"{URL}/{plan.pk}", bob_auth).status_code == 404
     # Bob answers for himself, and says it happened for himself.
-    r = _send(client, "post", f"{URL}/{plan.pk}/rsvp", bob_auth, {"start": NEXT, "rsvp": "maybe"})
+    r = send(client, "post", f"{URL}/{plan.pk}/rsvp", bob_auth, {"start": NEXT, "rsvp": "maybe"})
     assert r.status_code == 200 and r.json()["rsvp"] == "maybe"
-    done = _send(client, "post", f"{URL}/{plan.pk}/done", bob_auth, {"start": PAST}).json()
+    done = send(client, "post", f"{URL}/{plan.pk}/done", bob_auth, {"start": PAST}).json()
     logged = Interaction.objects.get(pk=done["interaction_id"])
     assert logged.owner == bob and not logged.people.exists()
     window = "occurrences?from=2026-03-08&to=2026-03-15"
-    mine = _send(client, "get", f"{URL}/{plan.pk}/{window}", bob_auth).json()
+    mine = send(client, "get", f"{URL}/{plan.pk}/{window}", bob_auth).json()
     assert [(o["rsvp"], o["done"]) for o in mine] == [(None, True), ("maybe", False)]
-    hers = _send(client, "get", f"{URL}/{plan.pk}/{window}", _auth(alice)).json()
+    hers = send(client, "get", f"{URL}/{plan.pk}/{window}", bearer(alice)).json()
     assert [(o["rsvp"], o["done"]) for o in hers] == [(None, False), (None, False)]
     # Alice sees who joined.
-    guests = _send(client, "get", f"{URL}/{plan.pk}/guests", _auth(alice)).json()
+    guests = send(client, "get", f"{URL}/{plan.pk}/guests", bearer(alice)).json()
     assert [(g["name"], g["id"]) for g in guests["items"]] == [
         ("bob", PlanGuest.objects.get(owner=bob).pk)
     ]
     # Leaving: his answers go, his log stays.
-    assert _send(client, "post", f"{URL}/{plan.pk}/leave", bob_auth).status_code == 204
+    assert send(client, "post", f"{URL}/{plan.pk}/leave", bob_auth).status_code == 204
     assert not PlanGuest.objects.exists()
     assert not Occurrence.objects.filter(owner=bob).exists()
     assert Interaction.objects.filter(owner=bob).count() == 1
-    assert _send(client, "get", f"{URL}/joined", bob_auth).json()["count"] == 0
-    r = _send(client, "post", f"{URL}/{plan.pk}/rsvp", bob_auth, {"start": NEXT, "rsvp": "going"})
+    assert send(client, "get", f"{URL}/joined", bob_auth).json()["count"] == 0
+    r = send(client, "post", f"{URL}/{plan.pk}/rsvp", bob_auth, {"start": NEXT, "rsvp": "going"})
     assert r.status_code == 404
 
 
@@ -395,32 +373,32 @@ def test_the_owner_takes_a_friend_off_and_stops_sharing(
     actions.do_share(plan, True)
     token = plan.guest_token
     actions.do_rsvp(bob, plan, _at(NEXT), "going")
-    auth = _auth(alice)
+    auth = bearer(alice)
     guest = PlanGuest.objects.get()
-    r = _send(client, "delete", f"{URL}/{plan.pk}/guests/{guest.pk}", auth)
+    r = send(client, "delete", f"{URL}/{plan.pk}/guests/{guest.pk}", auth)
     assert r.status_code == 204
     assert not PlanGuest.objects.exists() and not Occurrence.objects.exists()
-    assert _send(client, "delete", f"{URL}/{plan.pk}/guests/{guest.pk}", auth).status_code == 404
+    assert send(client, "delete", f"{URL}/{plan.pk}/guests/{guest.pk}", auth).status_code == 404
     # The link still works until sharing stops; people who joined stay in.
     actions.do_join(bob, plan)
-    assert _send(client, "delete", f"{URL}/{plan.pk}/share", auth).status_code == 204
+    assert send(client, "delete", f"{URL}/{plan.pk}/share", auth).status_code == 204
     plan.refresh_from_db()
     assert plan.guest_token is None and PlanGuest.objects.filter(owner=bob).exists()
-    assert _send(client, "get", f"{URL}/join/{token}", _auth(bob)).status_code == 404
-    assert _send(client, "post", f"{URL}/join/{token}", _auth(bob)).status_code == 404
+    assert send(client, "get", f"{URL}/join/{token}", bearer(bob)).status_code == 404
+    assert send(client, "post", f"{URL}/join/{token}", bearer(bob)).status_code == 404
 
 
 def test_your_own_plan_isnt_joined_or_left(client: Client, alice: User) -> None:
     plan = _plan(alice)
     actions.do_share(plan, True)
-    auth = _auth(alice)
+    auth = bearer(alice)
     before = _snapshot()
-    preview = _send(client, "get", f"{URL}/join/{plan.guest_token}", auth).json()
+    preview = send(client, "get", f"{URL}/join/{plan.guest_token}", auth).json()
     assert preview["mine"] is True and preview["joined"] is False
-    r = _send(client, "post", f"{URL}/join/{plan.guest_token}", auth)
+    r = send(client, "post", f"{URL}/join/{plan.guest_token}", auth)
     assert r.status_code == 409
     assert r.json()["code"] == "yours"
-    r = _send(client, "post", f"{URL}/{plan.pk}/leave", auth)
+    r = send(client, "post", f"{URL}/{plan.pk}/leave", auth)
     assert r.status_code == 404
     assert _snapshot() == before
 
@@ -433,12 +411,12 @@ def test_an_ended_plan_cant_be_joined_or_shared_again(
     actions.do_end_plan(plan)
     before = _snapshot()
     for method in ("get", "post"):
-        r = _send(client, method, f"{URL}/join/{plan.guest_token}", _auth(bob))
+        r = send(client, method, f"{URL}/join/{plan.guest_token}", bearer(bob))
         assert r.status_code == 404, method
     assert _snapshot() == before
     actions.do_share(plan, False)
     before = _snapshot()
-    r = _send(client, "post", f"{URL}/{plan.pk}/share", _auth(alice))
+    r = send(client, "post", f"{URL}/{plan.pk}/share", bearer(alice))
     assert r.status_code == 409 and r.json()["code"] == "ended"
     assert _snapshot() == before
 
@@ -460,7 +438,7 @@ def test_an_unknown_or_malformed_join_link_changes_nothing(
     actions.do_share(plan, True)
     before = _snapshot()
     for method in ("get", "post"):
-        r = _send(client, method, f"{URL}/join/{token}", _auth(bob))
+        r = send(client, method, f"{URL}/join/{token}", bearer(bob))
         assert r.status_code == status, (method, r.content)
         assert r.json()["code"] == code
     assert _snapshot() == before
@@ -502,7 +480,7 @@ def test_a_guest_cant_do_what_only_the_owner_can(client: Client, alice: User, bo
     guest = PlanGuest.objects.get()
     before = _snapshot()
     for method, url, body in _owner_only(plan, guest.pk):
-        r = _send(client, method, url, _auth(bob), body)
+        r = send(client, method, url, bearer(bob), body)
         assert r.status_code == 404, (method, url)
         assert r.json()["code"] == "not_found"
     assert _snapshot() == before
@@ -516,11 +494,11 @@ def test_someone_who_didnt_join_gets_a_404_for_everything(
     guest = PlanGuest.objects.get()
     before = _snapshot()
     for method, url, body in _owner_only(plan, guest.pk) + _anyone_joined(plan):
-        r = _send(client, method, url, _auth(charlie), body)
+        r = send(client, method, url, bearer(charlie), body)
         assert r.status_code == 404, (method, url)
         assert r.json()["code"] == "not_found"
-    assert _send(client, "get", f"{URL}/joined", _auth(charlie)).json()["count"] == 0
-    assert _send(client, "get", f"{URL}/upcoming", _auth(charlie)).json()["count"] == 0
+    assert send(client, "get", f"{URL}/joined", bearer(charlie)).json()["count"] == 0
+    assert send(client, "get", f"{URL}/upcoming", bearer(charlie)).json()["count"] == 0
     assert _snapshot() == before
 
 
@@ -533,16 +511,16 @@ def test_read_only_tokens_change_nothing(client: Client, alice: User, bob: User)
         ("post", f"{URL}/join/{plan.guest_token}", None)
     ]
     for method, url, body in writes:
-        r = _send(client, method, url, _auth(alice, "read"), body)
+        r = send(client, method, url, bearer(alice, "read"), body)
         assert r.status_code == 403, (method, url)
         assert r.json()["code"] == "forbidden"
     for method, url, body in _anyone_joined(plan):
         if method != "get":
-            assert _send(client, method, url, _auth(bob, "read"), body).status_code == 403
+            assert send(client, method, url, bearer(bob, "read"), body).status_code == 403
     assert _snapshot() == before
     # Reading is fine.
-    assert _send(client, "get", f"{URL}/{plan.pk}/guests", _auth(alice, "read")).status_code == 200
-    assert _send(client, "get", f"{URL}/joined", _auth(bob, "read")).json()["count"] == 1
+    assert send(client, "get", f"{URL}/{plan.pk}/guests", bearer(alice, "read")).status_code == 200
+    assert send(client, "get", f"{URL}/joined", bearer(bob, "read")).json()["count"] == 1
 
 
 # --- Upcoming, and how many queries -------------------------------------------------------------
@@ -555,7 +533,7 @@ def test_upcoming_lists_own_and_joined_plans_by_time(
     theirs = _joined(bob, alice, title="Tea with Bob", rrule="", start_date=date(2026, 3, 12),
                      start_time=time(9, 0))  # fmt: skip
     actions.do_rsvp(alice, theirs, _at("2026-03-12T13:00:00Z"), "going")
-    r = _send(client, "get", f"{URL}/upcoming", _auth(alice))
+    r = send(client, "get", f"{URL}/upcoming", bearer(alice))
     assert r.status_code == 200
     items = r.json()["items"]
     assert [(i["title"], i["mine"], i["rsvp"]) for i in items[:2]] == [
@@ -574,16 +552,16 @@ def test_the_new_lists_take_the_same_few_queries_however_long(
     for user in users:
         actions.do_join(user, own)
         _joined(user, alice, title=f"{user.username}'s walk")
-    auth = _auth(alice)
+    auth = bearer(alice)
     # The token, recording its use, then the plan (lists of a plan), the count and the page.
     with django_assert_max_num_queries(6):
-        guests = _send(client, "get", f"{URL}/{own.pk}/guests", auth).json()
+        guests = send(client, "get", f"{URL}/{own.pk}/guests", auth).json()
     assert guests["count"] == 10
     with django_assert_max_num_queries(5):
-        joined = _send(client, "get", f"{URL}/joined", auth).json()
+        joined = send(client, "get", f"{URL}/joined", auth).json()
     assert joined["count"] == 10 and joined["items"][0]["host"].startswith("friend")
     with django_assert_max_num_queries(8):
-        upcoming = _send(client, "get", f"{URL}/upcoming", auth).json()
+        upcoming = send(client, "get", f"{URL}/upcoming", auth).json()
     assert upcoming["count"] == 44
 
 

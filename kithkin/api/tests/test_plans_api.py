@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 from datetime import date, time
 from typing import Any
 
@@ -9,7 +8,8 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
-from kithkin.accounts.models import ApiToken, User
+from kithkin.accounts.models import User
+from kithkin.api.tests.helpers import bearer, error_messages, rows, send
 from kithkin.circle.models import Person
 from kithkin.plans import actions
 from kithkin.plans.models import Occurrence, Plan, PlanPerson
@@ -34,25 +34,8 @@ FIELDS = {
 }
 
 
-def _auth(user: User, scope: str = "write") -> dict[str, str]:
-    _, plain = ApiToken.objects.create_token(user, "t", scope=scope)
-    return {"Authorization": f"Bearer {plain}"}
-
-
-def _send(client: Client, method: str, url: str, auth: dict[str, str], body: Any = None) -> Any:
-    if body is None:
-        return getattr(client, method)(url, headers=auth)
-    return getattr(client, method)(
-        url, json.dumps(body), content_type="application/json", headers=auth
-    )
-
-
 def _snapshot() -> list[Any]:
-    return [
-        list(Plan.objects.order_by("pk").values()),
-        list(PlanPerson.objects.order_by("pk").values()),
-        list(Occurrence.objects.order_by("pk").values()),
-    ]
+    return rows(Plan, PlanPerson, Occurrence)
 
 
 def _plan(owner: User, **fields: Any) -> Plan:
@@ -65,10 +48,6 @@ def _plan(owner: User, **fields: Any) -> Plan:
         **fields,
     }
     return actions.do_save_plan(Plan(owner=owner, **values), [])
-
-
-def _messages(response: Any) -> list[str]:
-    return [d["msg"] for d in response.json()["details"]]
 
 
 # --- Create and read -----------------------------------------------------------------
@@ -91,7 +70,7 @@ def test_post_with_every_field_answers_with_exactly_the_documented_fields(
         "note": "Bring the flask.",
         "remind_minutes": 60,
     }
-    r = _send(client, "post", URL, _auth(alice), body)
+    r = send(client, "post", URL, bearer(alice), body)
     assert r.status_code == 201, r.content
     out = r.json()
     assert set(out) == FIELDS
@@ -110,7 +89,7 @@ def test_post_with_every_field_answers_with_exactly_the_documented_fields(
 def test_only_title_and_start_are_needed_and_the_zone_is_the_owners(
     client: Client, charlie: User
 ) -> None:
-    r = _send(client, "post", URL, _auth(charlie), {"title": "Tea", "start": "2026-05-02T10:30"})
+    r = send(client, "post", URL, bearer(charlie), {"title": "Tea", "start": "2026-05-02T10:30"})
     assert r.status_code == 201, r.content
     assert r.json() == {
         "id": r.json()["id"],
@@ -137,7 +116,7 @@ def test_a_start_the_rule_skips_moves_to_the_first_occurrence(client: Client, al
         "rrule": "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE",
         "start": "2026-03-05T18:00",
     }
-    r = _send(client, "post", URL, _auth(alice), body)
+    r = send(client, "post", URL, bearer(alice), body)
     assert r.status_code == 201, r.content
     assert r.json()["start"] == "2026-03-18T18:00:00"
 
@@ -145,7 +124,7 @@ def test_a_start_the_rule_skips_moves_to_the_first_occurrence(client: Client, al
 def test_list_is_paginated_and_owner_scoped(client: Client, alice: User, bob: User) -> None:
     mine = _plan(alice, title="Mine")
     _plan(bob, title="Bob's")
-    r = _send(client, "get", URL, _auth(alice))
+    r = send(client, "get", URL, bearer(alice))
     assert r.status_code == 200
     assert r.json()["count"] == 1
     assert [p["id"] for p in r.json()["items"]] == [mine.pk]
@@ -153,7 +132,7 @@ def test_list_is_paginated_and_owner_scoped(client: Client, alice: User, bob: Us
 
 def test_get_one_and_another_users_plan_is_a_404(client: Client, alice: User, bob: User) -> None:
     plan = _plan(alice)
-    assert _send(client, "get", f"{URL}/{plan.pk}", _auth(alice)).json()["title"] == "Call Mum"
+    assert send(client, "get", f"{URL}/{plan.pk}", bearer(alice)).json()["title"] == "Call Mum"
     before = _snapshot()
     for method, url, body in [
         ("get", f"{URL}/{plan.pk}", None),
@@ -162,7 +141,7 @@ def test_get_one_and_another_users_plan_is_a_404(client: Client, alice: User, bo
         ("get", f"{URL}/{plan.pk}/occurrences", None),
         ("post", f"{URL}/{plan.pk}/rsvp", {"start": "2026-03-01T18:00Z", "rsvp": "going"}),
     ]:
-        r = _send(client, method, url, _auth(bob), body)
+        r = send(client, method, url, bearer(bob), body)
         assert r.status_code == 404, (method, url)
         assert r.json()["code"] == "not_found"
     assert _snapshot() == before
@@ -170,9 +149,9 @@ def test_get_one_and_another_users_plan_is_a_404(client: Client, alice: User, bo
 
 def test_read_only_tokens_can_read_but_not_write(client: Client, alice: User) -> None:
     plan = _plan(alice)
-    auth = _auth(alice, scope="read")
-    assert _send(client, "get", URL, auth).status_code == 200
-    assert _send(client, "get", f"{URL}/{plan.pk}/occurrences", auth).status_code == 200
+    auth = bearer(alice, scope="read")
+    assert send(client, "get", URL, auth).status_code == 200
+    assert send(client, "get", f"{URL}/{plan.pk}/occurrences", auth).status_code == 200
     before = _snapshot()
     for method, url, body in [
         ("post", URL, {"title": "x", "start": "2026-03-01T10:00"}),
@@ -180,7 +159,7 @@ def test_read_only_tokens_can_read_but_not_write(client: Client, alice: User) ->
         ("delete", f"{URL}/{plan.pk}", None),
         ("post", f"{URL}/{plan.pk}/rsvp", {"start": "2026-03-01T18:00Z", "rsvp": "going"}),
     ]:
-        assert _send(client, method, url, auth, body).status_code == 403, (method, url)
+        assert send(client, method, url, auth, body).status_code == 403, (method, url)
     assert _snapshot() == before
 
 
@@ -218,12 +197,12 @@ def test_bad_input_is_a_422_with_a_clear_message_and_nothing_is_written(
 ) -> None:
     before = _snapshot()
     body = {"title": "Walk", "start": "2026-03-18T18:00", "timezone": "Europe/London", **change}
-    r = _send(client, "post", URL, _auth(alice), body)
+    r = send(client, "post", URL, bearer(alice), body)
     assert r.status_code == 422, r.content
     out = r.json()
     assert out["code"] == "invalid"
     assert any(d["loc"][-1] == field for d in out["details"]), out
-    assert any(words in m for m in _messages(r)), out
+    assert any(words in m for m in error_messages(r)), out
     assert _snapshot() == before
 
 
@@ -232,7 +211,7 @@ def test_someone_elses_person_is_refused_by_id(client: Client, alice: User, bob:
     mine = Person.objects.create(owner=alice, name="Ana")
     before = _snapshot()
     body = {"title": "Walk", "start": "2026-03-18T18:00", "people": [mine.pk, theirs.pk]}
-    r = _send(client, "post", URL, _auth(alice), body)
+    r = send(client, "post", URL, bearer(alice), body)
     assert r.status_code == 422
     assert r.json()["details"] == [
         {
@@ -247,8 +226,8 @@ def test_someone_elses_person_is_refused_by_id(client: Client, alice: User, bob:
 def test_a_patch_with_a_bad_rule_changes_nothing(client: Client, alice: User) -> None:
     plan = _plan(alice)
     before = _snapshot()
-    r = _send(
-        client, "patch", f"{URL}/{plan.pk}", _auth(alice), {"title": "New", "rrule": "FREQ=NOPE"}
+    r = send(
+        client, "patch", f"{URL}/{plan.pk}", bearer(alice), {"title": "New", "rrule": "FREQ=NOPE"}
     )
     assert r.status_code == 422
     assert _snapshot() == before
@@ -257,7 +236,7 @@ def test_a_patch_with_a_bad_rule_changes_nothing(client: Client, alice: User) ->
 def test_an_ended_plan_is_kept_as_it_was(client: Client, alice: User) -> None:
     plan = _plan(alice, ended_at=timezone.now())
     before = _snapshot()
-    r = _send(client, "patch", f"{URL}/{plan.pk}", _auth(alice), {"title": "New"})
+    r = send(client, "patch", f"{URL}/{plan.pk}", bearer(alice), {"title": "New"})
     assert r.status_code == 409
     assert r.json()["code"] == "ended"
     assert _snapshot() == before
@@ -265,9 +244,9 @@ def test_an_ended_plan_is_kept_as_it_was(client: Client, alice: User) -> None:
 
 def test_null_is_refused_for_fields_that_cant_be_empty(client: Client, alice: User) -> None:
     plan = _plan(alice)
-    r = _send(client, "patch", f"{URL}/{plan.pk}", _auth(alice), {"timezone": None})
+    r = send(client, "patch", f"{URL}/{plan.pk}", bearer(alice), {"timezone": None})
     assert r.status_code == 422
-    assert "can't be null" in _messages(r)[0]
+    assert "can't be null" in error_messages(r)[0]
 
 
 # --- Change and delete ---------------------------------------------------------------
@@ -278,11 +257,11 @@ def test_patch_changes_only_what_is_sent_and_bumps_the_sequence(
 ) -> None:
     ana = Person.objects.create(owner=alice, name="Ana")
     plan = _plan(alice, place="Home")
-    r = _send(
+    r = send(
         client,
         "patch",
         f"{URL}/{plan.pk}",
-        _auth(alice),
+        bearer(alice),
         {"rrule": None, "start": "2026-04-04T09:15", "people": [ana.pk]},
     )
     assert r.status_code == 200, r.content
@@ -307,7 +286,7 @@ def test_patch_changes_only_what_is_sent_and_bumps_the_sequence(
 
 def test_delete_removes_the_plan(client: Client, alice: User) -> None:
     plan = _plan(alice)
-    r = _send(client, "delete", f"{URL}/{plan.pk}", _auth(alice))
+    r = send(client, "delete", f"{URL}/{plan.pk}", bearer(alice))
     assert r.status_code == 204
     assert not Plan.objects.filter(pk=plan.pk).exists()
 
@@ -320,7 +299,7 @@ def test_occurrences_in_a_window_keep_local_time_across_the_clock_change(
 ) -> None:
     plan = _plan(alice)  # Sundays 18:00 London; clocks go forward on 29 March 2026
     url = f"{URL}/{plan.pk}/occurrences?from=2026-03-15&to=2026-04-05"
-    r = _send(client, "get", url, _auth(alice))
+    r = send(client, "get", url, bearer(alice))
     assert r.status_code == 200, r.content
     assert r.json() == [
         {"start": "2026-03-15T18:00:00Z", "rsvp": None, "done": False},
@@ -333,7 +312,7 @@ def test_occurrences_in_a_window_keep_local_time_across_the_clock_change(
 def test_occurrences_default_to_four_weeks_from_today(client: Client, charlie: User) -> None:
     plan = _plan(charlie, start_date=date(2026, 1, 4))
     with time_machine.travel("2026-03-04 12:00Z", tick=False):
-        r = _send(client, "get", f"{URL}/{plan.pk}/occurrences", _auth(charlie))
+        r = send(client, "get", f"{URL}/{plan.pk}/occurrences", bearer(charlie))
     # Wednesday 4 March in Sydney (23:00); the Sundays in the next 28 days.
     assert [o["start"][:10] for o in r.json()] == [
         "2026-03-08",
@@ -356,23 +335,21 @@ def test_occurrences_default_to_four_weeks_from_today(client: Client, charlie: U
 )
 def test_a_bad_window_is_a_422(client: Client, alice: User, query: str) -> None:
     plan = _plan(alice)
-    r = _send(client, "get", f"{URL}/{plan.pk}/occurrences?{query}", _auth(alice))
+    r = send(client, "get", f"{URL}/{plan.pk}/occurrences?{query}", bearer(alice))
     assert r.status_code == 422, r.content
     assert r.json()["code"] == "invalid"
 
 
 def test_rsvp_answers_one_occurrence_and_null_clears_it(client: Client, alice: User) -> None:
     plan = _plan(alice)
-    auth = _auth(alice)
+    auth = bearer(alice)
     body = {"start": "2026-03-29T17:00:00Z", "rsvp": "skip"}  # 18:00 BST
-    r = _send(client, "post", f"{URL}/{plan.pk}/rsvp", auth, body)
+    r = send(client, "post", f"{URL}/{plan.pk}/rsvp", auth, body)
     assert r.status_code == 200, r.content
     assert r.json() == {"start": "2026-03-29T18:00:00+01:00", "rsvp": "skip", "done": False}
-    listed = _send(
-        client, "get", f"{URL}/{plan.pk}/occurrences?from=2026-03-29&to=2026-03-29", auth
-    )
+    listed = send(client, "get", f"{URL}/{plan.pk}/occurrences?from=2026-03-29&to=2026-03-29", auth)
     assert listed.json() == [{"start": "2026-03-29T18:00:00+01:00", "rsvp": "skip", "done": False}]
-    r = _send(client, "post", f"{URL}/{plan.pk}/rsvp", auth, {**body, "rsvp": None})
+    r = send(client, "post", f"{URL}/{plan.pk}/rsvp", auth, {**body, "rsvp": None})
     assert r.json()["rsvp"] is None
     assert not Occurrence.objects.exists()
 
@@ -391,8 +368,8 @@ def test_rsvp_for_a_time_that_isnt_an_occurrence_is_a_404(
     client: Client, alice: User, start: str
 ) -> None:
     plan = _plan(alice)
-    r = _send(
-        client, "post", f"{URL}/{plan.pk}/rsvp", _auth(alice), {"start": start, "rsvp": "going"}
+    r = send(
+        client, "post", f"{URL}/{plan.pk}/rsvp", bearer(alice), {"start": start, "rsvp": "going"}
     )
     assert r.status_code == 404
     assert r.json() == {
@@ -409,7 +386,7 @@ def test_rsvp_needs_an_offset_and_a_known_answer(client: Client, alice: User) ->
         {"start": "2026-03-29T17:00:00Z", "rsvp": "no"},
         {"start": "2026-03-29T17:00:00Z"},
     ]:
-        r = _send(client, "post", f"{URL}/{plan.pk}/rsvp", _auth(alice), body)
+        r = send(client, "post", f"{URL}/{plan.pk}/rsvp", bearer(alice), body)
         assert r.status_code == 422, body
     assert not Occurrence.objects.exists()
 
@@ -419,13 +396,11 @@ def test_a_cancelled_occurrence_is_not_listed_or_answerable(client: Client, alic
     at = actions.parse_key("2026-03-22T18:00:00Z")
     assert at is not None
     actions.do_cancel_occurrence(plan, at)
-    auth = _auth(alice)
-    listed = _send(
-        client, "get", f"{URL}/{plan.pk}/occurrences?from=2026-03-15&to=2026-03-29", auth
-    )
+    auth = bearer(alice)
+    listed = send(client, "get", f"{URL}/{plan.pk}/occurrences?from=2026-03-15&to=2026-03-29", auth)
     assert [o["start"][:10] for o in listed.json()] == ["2026-03-15", "2026-03-29"]
     body = {"start": "2026-03-22T18:00:00Z", "rsvp": "going"}
-    assert _send(client, "post", f"{URL}/{plan.pk}/rsvp", auth, body).status_code == 404
+    assert send(client, "post", f"{URL}/{plan.pk}/rsvp", auth, body).status_code == 404
 
 
 # --- Schema ----------------------------------------------------------------------------

@@ -4,7 +4,6 @@ goes to Django's test outbox."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, time
 from typing import Any
@@ -13,7 +12,8 @@ import pytest
 import time_machine
 from django.test import Client
 
-from kithkin.accounts.models import ApiToken, User
+from kithkin.accounts.models import User
+from kithkin.api.tests.helpers import bearer, has_error, rows, send
 from kithkin.nudges import channels
 from kithkin.nudges.models import Channel, NudgeSettings, Reminder
 
@@ -43,44 +43,18 @@ def clock() -> Iterator[None]:
         yield
 
 
-def _auth(user: User, scope: str = "write") -> dict[str, str]:
-    _, plain = ApiToken.objects.create_token(user, "t", scope=scope)
-    return {"Authorization": f"Bearer {plain}"}
-
-
-def _send(client: Client, method: str, url: str, auth: dict[str, str], body: Any = None) -> Any:
-    if body is None:
-        return getattr(client, method)(url, headers=auth)
-    return getattr(client, method)(
-        url, json.dumps(body), content_type="application/json", headers=auth
-    )
-
-
 def _snapshot() -> list[Any]:
     users = User.objects.order_by("pk").values(
         "email", "timezone", "locale", "country", "quiet_start", "quiet_end", "quiet_days"
     )
-    return [
-        list(users),
-        list(NudgeSettings.objects.order_by("pk").values()),
-        list(Channel.objects.order_by("pk").values()),
-        list(Reminder.objects.order_by("pk").values()),
-    ]
-
-
-def _has_error(response: Any, field: str, words: str) -> bool:
-    """Whether a detail about `field` (anywhere in its `loc`) says `words`."""
-    return any(
-        field in [str(p) for p in d["loc"]] and words in d["msg"]
-        for d in response.json()["details"]
-    )
+    return [list(users), *rows(NudgeSettings, Channel, Reminder)]
 
 
 # --- Profile ------------------------------------------------------------------------------
 
 
 def test_get_shows_the_profile_fields_the_page_edits(client: Client, alice: User) -> None:
-    r = _send(client, "get", URL, _auth(alice, "read"))
+    r = send(client, "get", URL, bearer(alice, "read"))
     assert r.status_code == 200
     assert r.json() == {
         "username": "alice",
@@ -94,8 +68,8 @@ def test_get_shows_the_profile_fields_the_page_edits(client: Client, alice: User
 
 
 def test_patch_changes_only_what_is_sent(client: Client, alice: User) -> None:
-    auth = _auth(alice)
-    r = _send(
+    auth = bearer(alice)
+    r = send(
         client,
         "patch",
         URL,
@@ -116,7 +90,7 @@ def test_patch_changes_only_what_is_sent(client: Client, alice: User) -> None:
         "GB",
         "alice@example.org",
     )
-    r = _send(
+    r = send(
         client,
         "patch",
         URL,
@@ -138,11 +112,11 @@ def test_patch_changes_only_what_is_sent(client: Client, alice: User) -> None:
 def test_a_new_time_zone_moves_the_daily_reminder_with_it(
     client: Client, alice: User, clock: None
 ) -> None:
-    auth = _auth(alice)
-    assert _send(client, "patch", REMINDERS, auth, {"daily_at": "09:30"}).status_code == 200
+    auth = bearer(alice)
+    assert send(client, "patch", REMINDERS, auth, {"daily_at": "09:30"}).status_code == 200
     reminder = Reminder.objects.get(owner=alice, kind="daily")
     assert reminder.next_at == datetime(2026, 11, 23, 9, 30, tzinfo=UTC)  # London
-    r = _send(client, "patch", URL, auth, {"timezone": "America/New_York"})
+    r = send(client, "patch", URL, auth, {"timezone": "America/New_York"})
     assert r.status_code == 200 and r.json()["timezone"] == "America/New_York"
     reminder.refresh_from_db()
     # 12:00 UTC is 07:00 in New York: 09:30 there is still to come today.
@@ -152,9 +126,9 @@ def test_a_new_time_zone_moves_the_daily_reminder_with_it(
 def test_quiet_hours_move_the_daily_reminder_out_of_them(
     client: Client, alice: User, clock: None
 ) -> None:
-    auth = _auth(alice)
-    _send(client, "patch", REMINDERS, auth, {"daily_at": "09:30"})
-    r = _send(client, "patch", URL, auth, {"quiet_hours": {"start": "08:00", "end": "10:00"}})
+    auth = bearer(alice)
+    send(client, "patch", REMINDERS, auth, {"daily_at": "09:30"})
+    r = send(client, "patch", URL, auth, {"quiet_hours": {"start": "08:00", "end": "10:00"}})
     assert r.status_code == 200
     reminder = Reminder.objects.get(owner=alice, kind="daily")
     assert reminder.next_at == datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -182,12 +156,12 @@ def test_quiet_hours_move_the_daily_reminder_out_of_them(
 def test_bad_profile_input_is_a_422_and_nothing_changes(
     client: Client, alice: User, body: dict[str, Any], field: str, words: str
 ) -> None:
-    auth = _auth(alice)
+    auth = bearer(alice)
     before = _snapshot()
-    r = _send(client, "patch", URL, auth, {"quiet_days": [0], **body})
+    r = send(client, "patch", URL, auth, {"quiet_days": [0], **body})
     assert r.status_code == 422, r.content
     assert r.json()["code"] == "invalid"
-    assert _has_error(r, field, words), r.json()
+    assert has_error(r, field, words), r.json()
     assert _snapshot() == before
 
 
@@ -195,7 +169,7 @@ def test_bad_profile_input_is_a_422_and_nothing_changes(
 
 
 def test_reminders_start_from_the_pages_defaults(client: Client, alice: User) -> None:
-    r = _send(client, "get", REMINDERS, _auth(alice, "read"))
+    r = send(client, "get", REMINDERS, bearer(alice, "read"))
     assert r.status_code == 200
     assert r.json() == {
         "daily_at": None,
@@ -208,9 +182,9 @@ def test_reminders_start_from_the_pages_defaults(client: Client, alice: User) ->
 
 
 def test_reminder_choices_are_saved_and_scheduled(client: Client, alice: User, clock: None) -> None:
-    auth = _auth(alice)
+    auth = bearer(alice)
     body = {"daily_at": "09:30", "per_day": 2, "partner_notes": False}
-    r = _send(client, "patch", REMINDERS, auth, body)
+    r = send(client, "patch", REMINDERS, auth, body)
     assert r.status_code == 200, r.content
     assert r.json() == {**body, "paused_until": None, "plan_reminders": True}
     saved = NudgeSettings.objects.get(owner=alice)
@@ -219,13 +193,13 @@ def test_reminder_choices_are_saved_and_scheduled(client: Client, alice: User, c
         2026, 11, 23, 9, 30, tzinfo=UTC
     )
     # A break: nothing until the day after it.
-    r = _send(client, "patch", REMINDERS, auth, {"paused_until": "2026-11-30"})
+    r = send(client, "patch", REMINDERS, auth, {"paused_until": "2026-11-30"})
     assert r.json()["paused_until"] == "2026-11-30" and r.json()["per_day"] == 2
     assert Reminder.objects.get(owner=alice, kind="daily").next_at == datetime(
         2026, 12, 1, 9, 30, tzinfo=UTC
     )
     # Off: no daily reminder at all.
-    r = _send(client, "patch", REMINDERS, auth, {"daily_at": None, "paused_until": None})
+    r = send(client, "patch", REMINDERS, auth, {"daily_at": None, "paused_until": None})
     assert r.status_code == 200 and r.json()["daily_at"] is None
     assert not Reminder.objects.filter(owner=alice, kind="daily").exists()
     assert NudgeSettings.objects.count() == 1
@@ -251,11 +225,11 @@ def test_reminder_choices_are_saved_and_scheduled(client: Client, alice: User, c
 def test_bad_reminder_choices_are_a_422_and_nothing_changes(
     client: Client, alice: User, body: dict[str, Any], field: str, words: str
 ) -> None:
-    auth = _auth(alice)
+    auth = bearer(alice)
     before = _snapshot()
-    r = _send(client, "patch", REMINDERS, auth, {"daily_at": "08:00", **body})
+    r = send(client, "patch", REMINDERS, auth, {"daily_at": "08:00", **body})
     assert r.status_code == 422, r.content
-    assert _has_error(r, field, words), r.json()
+    assert has_error(r, field, words), r.json()
     assert _snapshot() == before
 
 
@@ -269,9 +243,9 @@ def test_channels_are_listed_with_secrets_hidden_and_only_ones_own(
     Channel.objects.create(owner=alice, kind="apprise", target=SECRET_URL, label="Phone")
     Channel.objects.create(owner=alice, kind="push", target="{}", label="A browser on Android")
     Channel.objects.create(owner=bob, kind="email", target="bob@example.org")
-    auth = _auth(alice, "read")
+    auth = bearer(alice, "read")
     with django_assert_max_num_queries(4):
-        r = _send(client, "get", CHANNELS, auth)
+        r = send(client, "get", CHANNELS, auth)
     assert r.status_code == 200
     out = r.json()
     assert out["count"] == 3
@@ -297,19 +271,23 @@ def test_channels_are_listed_with_secrets_hidden_and_only_ones_own(
 
 
 def test_an_email_channel_is_added_once(client: Client, alice: User) -> None:
-    auth = _auth(alice)
+    auth = bearer(alice)
     body = {"kind": "email", "email": " me@example.org "}
-    first = _send(client, "post", CHANNELS, auth, body)
+    first = send(client, "post", CHANNELS, auth, body)
     assert first.status_code == 201, first.content
     assert first.json()["shown"] == "me@example.org" and first.json()["enabled"] is True
-    again = _send(client, "post", CHANNELS, auth, body)
+    again = send(client, "post", CHANNELS, auth, body)
     assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
     assert Channel.objects.get(owner=alice).target == "me@example.org"
 
 
 def test_an_apprise_address_is_kept_whole_and_shown_masked(client: Client, alice: User) -> None:
-    r = _send(
-        client, "post", CHANNELS, _auth(alice), {"kind": "apprise", "url": SECRET_URL, "label": "P"}
+    r = send(
+        client,
+        "post",
+        CHANNELS,
+        bearer(alice),
+        {"kind": "apprise", "url": SECRET_URL, "label": "P"},
     )
     assert r.status_code == 201, r.content
     assert "hunter2" not in r.content.decode()
@@ -335,9 +313,9 @@ def test_a_place_the_page_would_refuse_is_a_422_and_nothing_is_added(
     client: Client, alice: User, body: dict[str, Any], field: str, words: str
 ) -> None:
     before = _snapshot()
-    r = _send(client, "post", CHANNELS, _auth(alice), body)
+    r = send(client, "post", CHANNELS, bearer(alice), body)
     assert r.status_code == 422, r.content
-    assert _has_error(r, field, words), r.json()
+    assert has_error(r, field, words), r.json()
     assert _snapshot() == before
 
 
@@ -345,7 +323,7 @@ def test_ten_places_is_the_most(client: Client, alice: User) -> None:
     for n in range(10):
         Channel.objects.create(owner=alice, kind="email", target=f"a{n}@example.org")
     before = _snapshot()
-    r = _send(client, "post", CHANNELS, _auth(alice), {"kind": "email", "email": "x@example.org"})
+    r = send(client, "post", CHANNELS, bearer(alice), {"kind": "email", "email": "x@example.org"})
     assert r.status_code == 409
     assert (r.json()["code"], r.json()["message"]) == (
         "too_many",
@@ -356,15 +334,15 @@ def test_ten_places_is_the_most(client: Client, alice: User) -> None:
 
 def test_a_place_is_paused_turned_on_and_removed(client: Client, alice: User) -> None:
     channel = Channel.objects.create(owner=alice, kind="email", target="alice@example.org")
-    auth = _auth(alice)
+    auth = bearer(alice)
     url = f"{CHANNELS}/{channel.pk}"
-    r = _send(client, "patch", url, auth, {"enabled": False})
+    r = send(client, "patch", url, auth, {"enabled": False})
     assert r.status_code == 200 and r.json()["enabled"] is False
     channel.refresh_from_db()
     assert channel.enabled is False
-    assert _send(client, "patch", url, auth, {"enabled": True}).json()["enabled"] is True
-    assert _send(client, "patch", url, auth, {"enabled": "no"}).status_code == 422
-    assert _send(client, "delete", url, auth).status_code == 204
+    assert send(client, "patch", url, auth, {"enabled": True}).json()["enabled"] is True
+    assert send(client, "patch", url, auth, {"enabled": "no"}).status_code == 422
+    assert send(client, "delete", url, auth).status_code == 204
     assert not Channel.objects.filter(pk=channel.pk).exists()
 
 
@@ -374,14 +352,14 @@ def test_a_test_send_says_plainly_whether_it_arrived(
     channel = Channel.objects.create(
         owner=alice, kind="apprise", target="ntfy://topic", failing_since=NOW, fail_count=3
     )
-    auth = _auth(alice)
+    auth = bearer(alice)
     url = f"{CHANNELS}/{channel.pk}/test"
 
     def refuse(c: Channel, m: Any) -> None:
         raise channels.SendError("ntfy answered 401: check the topic, token or password.")
 
     monkeypatch.setattr(channels, "send", refuse)
-    r = _send(client, "post", url, auth)
+    r = send(client, "post", url, auth)
     assert r.status_code == 200
     assert r.json() == {
         "sent": False,
@@ -392,7 +370,7 @@ def test_a_test_send_says_plainly_whether_it_arrived(
 
     sent: list[tuple[int, str]] = []
     monkeypatch.setattr(channels, "send", lambda c, m: sent.append((c.pk, m.title)))
-    r = _send(client, "post", url, auth)
+    r = send(client, "post", url, auth)
     assert r.json()["sent"] is True
     assert sent == [(channel.pk, "Hello from Kithkin")]
     channel.refresh_from_db()
@@ -408,7 +386,7 @@ def test_a_test_email_goes_to_the_outbox(
     client: Client, alice: User, mailoutbox: list[Any]
 ) -> None:
     channel = Channel.objects.create(owner=alice, kind="email", target="alice@example.org")
-    r = _send(client, "post", f"{CHANNELS}/{channel.pk}/test", _auth(alice))
+    r = send(client, "post", f"{CHANNELS}/{channel.pk}/test", bearer(alice))
     assert r.json()["sent"] is True
     assert [(m.to, m.subject) for m in mailoutbox] == [
         (["alice@example.org"], "Hello from Kithkin")
@@ -419,14 +397,14 @@ def test_someone_elses_place_is_a_404_and_untouched(
     client: Client, alice: User, bob: User, mailoutbox: list[Any]
 ) -> None:
     channel = Channel.objects.create(owner=alice, kind="email", target="alice@example.org")
-    auth = _auth(bob)
+    auth = bearer(bob)
     before = _snapshot()
     for method, url, body in [
         ("patch", f"{CHANNELS}/{channel.pk}", {"enabled": False}),
         ("delete", f"{CHANNELS}/{channel.pk}", None),
         ("post", f"{CHANNELS}/{channel.pk}/test", None),
     ]:
-        r = _send(client, method, url, auth, body)
+        r = send(client, method, url, auth, body)
         assert r.status_code == 404, (method, url)
         assert r.json()["code"] == "not_found"
     assert _snapshot() == before
@@ -437,9 +415,9 @@ def test_read_only_tokens_can_read_settings_but_change_nothing(
     client: Client, alice: User, mailoutbox: list[Any]
 ) -> None:
     channel = Channel.objects.create(owner=alice, kind="email", target="alice@example.org")
-    auth = _auth(alice, "read")
+    auth = bearer(alice, "read")
     for url in (URL, REMINDERS, CHANNELS):
-        assert _send(client, "get", url, auth).status_code == 200, url
+        assert send(client, "get", url, auth).status_code == 200, url
     before = _snapshot()
     for method, url, body in [
         ("patch", URL, {"timezone": "Asia/Tokyo"}),
@@ -449,7 +427,7 @@ def test_read_only_tokens_can_read_settings_but_change_nothing(
         ("delete", f"{CHANNELS}/{channel.pk}", None),
         ("post", f"{CHANNELS}/{channel.pk}/test", None),
     ]:
-        r = _send(client, method, url, auth, body)
+        r = send(client, method, url, auth, body)
         assert r.status_code == 403, (method, url)
         assert r.json()["code"] == "forbidden"
     assert _snapshot() == before

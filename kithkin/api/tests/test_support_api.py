@@ -12,7 +12,8 @@ import pytest
 import time_machine
 from django.test import Client
 
-from kithkin.accounts.models import ApiToken, User
+from kithkin.accounts.models import User
+from kithkin.api.tests.helpers import bearer, rows, send
 from kithkin.circle.tests.factories import person
 from kithkin.conftest import make_user
 from kithkin.support import card, helplines
@@ -38,35 +39,15 @@ def clock() -> Iterator[Any]:
         yield traveller
 
 
-def _auth(user: User, scope: str = "write") -> dict[str, str]:
-    _, plain = ApiToken.objects.create_token(user, "t", scope=scope)
-    return {"Authorization": f"Bearer {plain}"}
-
-
-def _send(client: Client, method: str, url: str, auth: dict[str, str], body: Any = None) -> Any:
-    if body is None:
-        return getattr(client, method)(url, headers=auth)
-    return getattr(client, method)(
-        url, json.dumps(body), content_type="application/json", headers=auth
-    )
-
-
 def _snapshot() -> list[Any]:
-    return [
-        list(SafetyPlan.objects.order_by("pk").values()),
-        list(HardDay.objects.order_by("pk").values()),
-    ]
-
-
-def _messages(response: Any) -> list[str]:
-    return [d["msg"] for d in response.json()["details"]]
+    return rows(SafetyPlan, HardDay)
 
 
 # --- What the support page lists ------------------------------------------------------------
 
 
 def test_the_resources_are_the_support_pages(client: Client, alice: User) -> None:
-    r = _send(client, "get", URL, _auth(alice, scope="read"))
+    r = send(client, "get", URL, bearer(alice, scope="read"))
     assert r.status_code == 200, r.content
     out = r.json()
     data = helplines.load()
@@ -107,26 +88,26 @@ def test_the_resources_are_the_support_pages(client: Client, alice: User) -> Non
 
 
 def test_the_country_asked_for_or_guessed_or_none(client: Client, charlie: User) -> None:
-    auth = _auth(charlie)
+    auth = bearer(charlie)
     # Charlie set no country: his time zone says Australia.
-    assert _send(client, "get", URL, auth).json()["country"]["code"] == "AU"
-    r = _send(client, "get", f"{URL}?country=nz", auth)
+    assert send(client, "get", URL, auth).json()["country"]["code"] == "AU"
+    r = send(client, "get", f"{URL}?country=nz", auth)
     assert r.json()["country"]["code"] == "NZ"
     assert r.json()["countries"][0]["code"] == "NZ"
     # Not listed: no country rather than someone else's, with every listed one and the directory.
-    r = _send(client, "get", f"{URL}?country=ZZ", auth)
+    r = send(client, "get", f"{URL}?country=ZZ", auth)
     assert r.json()["country"] is None
     assert len(r.json()["countries"]) == len(helplines.load().countries)
     for bad in ("GBR", "1A", "%00%00"):
-        assert _send(client, "get", f"{URL}?country={bad}", auth).status_code == 422, bad
+        assert send(client, "get", f"{URL}?country={bad}", auth).status_code == 422, bad
 
 
 def test_with_no_country_or_listed_zone_the_language_header_is_the_last_guess(
     client: Client,
 ) -> None:
     dana = make_user("dana", timezone="Asia/Tokyo")
-    auth = _auth(dana)
-    assert _send(client, "get", URL, auth).json()["country"] is None
+    auth = bearer(dana)
+    assert send(client, "get", URL, auth).json()["country"] is None
     r = client.get(URL, headers={**auth, "Accept-Language": "en-NZ,en;q=0.9"})
     assert r.json()["country"]["code"] == "NZ"
 
@@ -141,7 +122,7 @@ def test_people_trusted_and_saved_words_come_with_links(
     SavedMessage.objects.create(owner=alice, label="a check-in", text="Rough week. Call?")
     SavedMessage.objects.create(owner=alice, label="a walk", text="Fancy a walk?")
     SafetyPlan.objects.create(owner=alice, coping="A walk")
-    out = _send(client, "get", URL, _auth(alice)).json()
+    out = send(client, "get", URL, bearer(alice)).json()
     someone = out["message_someone"]
     assert someone["words"] == "Rough week. Call?" and someone["own_words"] is True
     assert [(p["person"], p["name"]) for p in someone["people"]] == [
@@ -163,8 +144,8 @@ def test_people_trusted_and_saved_words_come_with_links(
 def test_im_struggling_brings_the_card_for_the_persons_own_day(
     client: Client, charlie: User
 ) -> None:
-    auth = _auth(charlie)
-    r = _send(client, "get", CARD, auth)
+    auth = bearer(charlie)
+    r = send(client, "get", CARD, auth)
     assert r.json() == {
         "day": "2026-03-11",
         "shown": False,
@@ -176,7 +157,7 @@ def test_im_struggling_brings_the_card_for_the_persons_own_day(
         "people": [],
     }
     ana = person(charlie, "Ana", trusted=True)
-    r = _send(client, "post", f"{URL}/struggling", auth)
+    r = send(client, "post", f"{URL}/struggling", auth)
     assert r.status_code == 200, r.content
     out = r.json()
     assert (out["day"], out["shown"], out["asked"], out["put_away"]) == (
@@ -190,22 +171,22 @@ def test_im_struggling_brings_the_card_for_the_persons_own_day(
     assert [p["person"] for p in out["people"]] == [ana.pk]
     row = HardDay.objects.get(owner=charlie)
     assert (row.day, row.asked, row.dismissed_at) == (date(2026, 3, 11), True, None)
-    assert _send(client, "get", CARD, auth).json() == out
+    assert send(client, "get", CARD, auth).json() == out
 
 
 def test_the_card_put_away_and_brought_back(client: Client, alice: User) -> None:
     for day in (8, 9, 10):
         CheckIn.objects.create(owner=alice, day=date(2026, 3, day), mood=1)
-    auth = _auth(alice)
-    shown = _send(client, "get", CARD, auth).json()
+    auth = bearer(alice)
+    shown = send(client, "get", CARD, auth).json()
     assert (shown["shown"], shown["asked"]) == (True, False)  # three days at the lowest mood
 
-    r = _send(client, "post", f"{CARD}/dismiss", auth, {"day": "2026-03-10"})
+    r = send(client, "post", f"{CARD}/dismiss", auth, {"day": "2026-03-10"})
     assert r.status_code == 200, r.content
     assert (r.json()["shown"], r.json()["put_away"]) == (False, True)
-    assert _send(client, "get", CARD, auth).json()["shown"] is False
+    assert send(client, "get", CARD, auth).json()["shown"] is False
 
-    r = _send(client, "post", f"{URL}/struggling", auth)
+    r = send(client, "post", f"{URL}/struggling", auth)
     assert (r.json()["shown"], r.json()["asked"], r.json()["put_away"]) == (True, True, False)
     assert HardDay.objects.count() == 1
 
@@ -213,13 +194,13 @@ def test_the_card_put_away_and_brought_back(client: Client, alice: User) -> None
 def test_a_card_from_yesterday_puts_nothing_away(client: Client, alice: User) -> None:
     HardDay.objects.create(owner=alice, day=date(2026, 3, 10), asked=True)
     before = _snapshot()
-    r = _send(client, "post", f"{CARD}/dismiss", _auth(alice), {"day": "2026-03-09"})
+    r = send(client, "post", f"{CARD}/dismiss", bearer(alice), {"day": "2026-03-09"})
     assert r.status_code == 409
     assert r.json()["code"] == "new_day"
     assert "nothing was put away" in r.json()["message"]
     assert _snapshot() == before
     for body in ({"day": "yesterday"}, {"day": 20260309}, {"when": "2026-03-10"}):
-        assert _send(client, "post", f"{CARD}/dismiss", _auth(alice), body).status_code == 422
+        assert send(client, "post", f"{CARD}/dismiss", bearer(alice), body).status_code == 422
     assert _snapshot() == before
 
 
@@ -227,12 +208,12 @@ def test_a_card_from_yesterday_puts_nothing_away(client: Client, alice: User) ->
 
 
 def test_the_safety_plan_is_written_read_rewritten_and_cleared(client: Client, alice: User) -> None:
-    auth = _auth(alice)
-    r = _send(client, "get", PLAN, auth)
+    auth = bearer(alice)
+    r = send(client, "get", PLAN, auth)
     assert r.status_code == 404
     assert r.json()["message"].startswith("There's no safety plan yet.")
 
-    r = _send(
+    r = send(
         client, "put", PLAN, auth, {"coping": "  A walk round the block  ", "reasons": "My cat"}
     )
     assert r.status_code == 201, r.content
@@ -243,18 +224,18 @@ def test_the_safety_plan_is_written_read_rewritten_and_cleared(client: Client, a
         "coping": "A walk round the block",
         "reasons": "My cat",
     }
-    assert _send(client, "get", PLAN, auth).json() == out
+    assert send(client, "get", PLAN, auth).json() == out
 
     # A PUT is the whole plan: a step left out is emptied.
-    r = _send(client, "put", PLAN, auth, {"helpers": "Sam: 07700 900123"})
+    r = send(client, "put", PLAN, auth, {"helpers": "Sam: 07700 900123"})
     assert r.status_code == 200
     plan = SafetyPlan.objects.get(owner=alice)
     assert (plan.helpers, plan.coping, plan.reasons) == ("Sam: 07700 900123", "", "")
     assert SafetyPlan.objects.count() == 1
 
-    assert _send(client, "delete", PLAN, auth).status_code == 204
+    assert send(client, "delete", PLAN, auth).status_code == 204
     assert not SafetyPlan.objects.exists()
-    assert _send(client, "delete", PLAN, auth).status_code == 204
+    assert send(client, "delete", PLAN, auth).status_code == 204
 
 
 @pytest.mark.parametrize(
@@ -274,7 +255,7 @@ def test_a_plan_that_cant_be_kept_is_a_422_and_the_old_one_stays(
 ) -> None:
     SafetyPlan.objects.create(owner=alice, coping="A walk")
     before = _snapshot()
-    r = _send(client, "put", PLAN, _auth(alice), body)
+    r = send(client, "put", PLAN, bearer(alice), body)
     assert r.status_code == 422, r.content
     details = r.json()["details"]
     assert any(words in d["msg"] for d in details), details
@@ -287,19 +268,19 @@ def test_each_person_sees_only_their_own_plan(client: Client, alice: User, bob: 
     SafetyPlan.objects.create(owner=alice, coping="Alice's walk")
     HardDay.objects.create(owner=alice, day=date(2026, 3, 10), asked=True)
     before = _snapshot()
-    auth = _auth(bob)
-    assert _send(client, "get", PLAN, auth).status_code == 404
-    assert _send(client, "get", CARD, auth).json()["shown"] is False
-    assert _send(client, "delete", PLAN, auth).status_code == 204
-    assert _send(client, "get", URL, auth).json()["has_safety_plan"] is False
+    auth = bearer(bob)
+    assert send(client, "get", PLAN, auth).status_code == 404
+    assert send(client, "get", CARD, auth).json()["shown"] is False
+    assert send(client, "delete", PLAN, auth).status_code == 204
+    assert send(client, "get", URL, auth).json()["has_safety_plan"] is False
     assert _snapshot() == before
 
 
 def test_read_only_tokens_can_read_but_not_write(client: Client, alice: User) -> None:
     SafetyPlan.objects.create(owner=alice, coping="A walk")
-    auth = _auth(alice, scope="read")
+    auth = bearer(alice, scope="read")
     for url in (URL, CARD, PLAN):
-        assert _send(client, "get", url, auth).status_code == 200, url
+        assert send(client, "get", url, auth).status_code == 200, url
     before = _snapshot()
     for method, url, body in [
         ("put", PLAN, {"coping": "Something else"}),
@@ -307,14 +288,14 @@ def test_read_only_tokens_can_read_but_not_write(client: Client, alice: User) ->
         ("post", f"{URL}/struggling", None),
         ("post", f"{CARD}/dismiss", {}),
     ]:
-        r = _send(client, method, url, auth, body)
+        r = send(client, method, url, auth, body)
         assert r.status_code == 403, (method, url)
         assert r.json()["code"] == "forbidden"
     assert _snapshot() == before
 
 
 def test_unreadable_json_is_a_400(client: Client, alice: User) -> None:
-    r = client.put(PLAN, '{"coping": ', content_type="application/json", headers=_auth(alice))
+    r = client.put(PLAN, '{"coping": ', content_type="application/json", headers=bearer(alice))
     assert r.status_code == 400 and set(r.json()) == {"code", "message"}
     assert not SafetyPlan.objects.exists()
 
@@ -326,10 +307,10 @@ def test_the_resources_take_a_few_queries_however_many_people(
         person(alice, f"Friend {i}", trusted=True, phones=[f"07700 900{i:03}"])
     for i in range(12):
         SavedMessage.objects.create(owner=alice, label=f"words {i}", text=f"Words {i}")
-    auth = _auth(alice)
+    auth = bearer(alice)
     # The token (read and touched), trusted people, saved words, whether there's a plan.
     with django_assert_max_num_queries(5):
-        r = _send(client, "get", URL, auth)
+        r = send(client, "get", URL, auth)
     assert len(r.json()["message_someone"]["people"]) == 12
 
 

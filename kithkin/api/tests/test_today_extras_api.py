@@ -3,7 +3,6 @@ messages for tough days, ideas, and partners' notes."""
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from typing import Any
 
@@ -11,7 +10,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from kithkin.accounts.models import ApiToken, User
+from kithkin.accounts.models import User
+from kithkin.api.tests.helpers import bearer, error_messages, rows, send
 from kithkin.circle.models import Initiator, Interaction, Ring
 from kithkin.circle.tests.factories import contact, person
 from kithkin.partners.models import PartnerNote, Partnership
@@ -21,35 +21,12 @@ from kithkin.today.models import DayEnergy, HiddenIdea, Idea, SavedMessage, Sugg
 pytestmark = pytest.mark.django_db
 
 
-def _auth(user: User, scope: str = "write") -> dict[str, str]:
-    _, plain = ApiToken.objects.create_token(user, "t", scope=scope)
-    return {"Authorization": f"Bearer {plain}"}
-
-
-def _send(client: Client, method: str, url: str, auth: dict[str, str], body: Any = None) -> Any:
-    if body is None:
-        return getattr(client, method)(url, headers=auth)
-    return getattr(client, method)(
-        url, json.dumps(body), content_type="application/json", headers=auth
-    )
-
-
 def _snapshot() -> list[Any]:
+    own_ideas = Idea.objects.filter(owner__isnull=False).order_by("pk").values()
     return [
-        list(model.objects.order_by("pk").values())
-        for model in (
-            DayEnergy,
-            Suggestion,
-            SavedMessage,
-            HiddenIdea,
-            PartnerNote,
-            Interaction,
-        )
-    ] + [list(Idea.objects.filter(owner__isnull=False).order_by("pk").values())]
-
-
-def _messages(response: Any) -> list[str]:
-    return [d["msg"] for d in response.json()["details"]]
+        *rows(DayEnergy, Suggestion, SavedMessage, HiddenIdea, PartnerNote, Interaction),
+        list(own_ideas),
+    ]
 
 
 def _drifting(owner: User, name: str) -> None:
@@ -64,19 +41,19 @@ def test_saying_the_energy_makes_fresh_suggestions_like_the_page(
 ) -> None:
     for name in ("Sam", "Ana", "Jo", "Kim", "Lee", "Max"):
         _drifting(alice, name)
-    auth = _auth(alice)
-    r = _send(client, "put", "/api/v1/today/energy", auth, {"energy": "some"})
+    auth = bearer(alice)
+    r = send(client, "put", "/api/v1/today/energy", auth, {"energy": "some"})
     assert r.status_code == 200, r.content
     body = r.json()
     assert body["energy"] == "some" and 1 <= len(body["suggestions"]) <= 3
     assert DayEnergy.objects.get(owner=alice).energy == "some"
     first = body["suggestions"][0]
-    done = _send(
+    done = send(
         client, "post", f"/api/v1/suggestions/{first['id']}/respond", auth, {"outcome": "done"}
     )
     assert done.status_code == 200
     # Again: the answered one stays, the open ones make way, nothing is offered twice.
-    again = _send(client, "put", "/api/v1/today/energy", auth, {"energy": "some", "limit": 2})
+    again = send(client, "put", "/api/v1/today/energy", auth, {"energy": "some", "limit": 2})
     assert again.status_code == 200
     shown_before = {s["id"] for s in body["suggestions"]}
     assert not shown_before & {s["id"] for s in again.json()["suggestions"]}
@@ -103,14 +80,14 @@ def test_a_bad_energy_is_a_422_and_nothing_is_written(
     client: Client, alice: User, body: dict[str, Any]
 ) -> None:
     before = _snapshot()
-    r = _send(client, "put", "/api/v1/today/energy", _auth(alice), body)
+    r = send(client, "put", "/api/v1/today/energy", bearer(alice), body)
     assert r.status_code == 422, r.content
     assert r.json()["code"] == "invalid"
     assert _snapshot() == before
 
 
 def test_a_read_only_token_cannot_say_the_energy(client: Client, alice: User) -> None:
-    r = _send(client, "put", "/api/v1/today/energy", _auth(alice, "read"), {"energy": "low"})
+    r = send(client, "put", "/api/v1/today/energy", bearer(alice, "read"), {"energy": "low"})
     assert r.status_code == 403
     assert r.json()["code"] == "forbidden"
     assert not DayEnergy.objects.exists() and not Suggestion.objects.exists()
@@ -140,7 +117,7 @@ def _suggestion(owner: User, situation: str | None = "check_in") -> Suggestion:
 
 def test_the_words_come_again_in_another_tone(client: Client, alice: User) -> None:
     s = _suggestion(alice)
-    r = _send(client, "post", f"/api/v1/suggestions/{s.pk}/tone", _auth(alice), {"tone": "brief"})
+    r = send(client, "post", f"/api/v1/suggestions/{s.pk}/tone", bearer(alice), {"tone": "brief"})
     assert r.status_code == 200, r.content
     s.refresh_from_db()
     assert r.json()["id"] == s.pk and r.json()["draft"] == s.draft
@@ -153,18 +130,18 @@ def test_tone_needs_words_and_a_known_tone_and_writes_nothing_else(
 ) -> None:
     with_words = _suggestion(alice)
     without = _suggestion(alice, situation=None)
-    auth = _auth(alice)
+    auth = bearer(alice)
     before = _snapshot()
-    r = _send(client, "post", f"/api/v1/suggestions/{without.pk}/tone", auth, {"tone": "warm"})
+    r = send(client, "post", f"/api/v1/suggestions/{without.pk}/tone", auth, {"tone": "warm"})
     assert r.status_code == 422
-    assert _messages(r) == ["This suggestion has no words to send, so it has no tone."]
+    assert error_messages(r) == ["This suggestion has no words to send, so it has no tone."]
     for body in ({"tone": "shouty"}, {}, {"tone": "warm", "x": 1}):
         url = f"/api/v1/suggestions/{with_words.pk}/tone"
-        assert _send(client, "post", url, auth, body).status_code == 422, body
+        assert send(client, "post", url, auth, body).status_code == 422, body
     url = f"/api/v1/suggestions/{with_words.pk}/tone"
-    r = _send(client, "post", url, _auth(charlie), {"tone": "warm"})
+    r = send(client, "post", url, bearer(charlie), {"tone": "warm"})
     assert r.status_code == 404 and r.json()["code"] == "not_found"
-    assert _send(client, "post", url, _auth(alice, "read"), {"tone": "warm"}).status_code == 403
+    assert send(client, "post", url, bearer(alice, "read"), {"tone": "warm"}).status_code == 403
     assert _snapshot() == before
 
 
@@ -185,7 +162,7 @@ def test_waiting_lists_what_i_sent_with_no_answer_since(
     gone.deleted_at = timezone.now()
     gone.save()
     contact(charlie, [person(charlie, "Zed")], days_ago=1, awaiting_reply=True)
-    r = client.get("/api/v1/today/waiting", headers=_auth(alice))
+    r = client.get("/api/v1/today/waiting", headers=bearer(alice))
     assert r.status_code == 200
     body = r.json()
     assert body["count"] == 2
@@ -200,7 +177,7 @@ def test_waiting_lists_what_i_sent_with_no_answer_since(
         for i, p in enumerate(sorted([sam, jo], key=lambda p: p.pk))
     ]
     assert answered.pk not in {i["interaction_id"] for i in body["items"]}
-    assert client.get("/api/v1/today/waiting", headers=_auth(charlie)).json()["count"] == 1
+    assert client.get("/api/v1/today/waiting", headers=bearer(charlie)).json()["count"] == 1
 
 
 def test_not_waiting_any_more_keeps_the_contact_without_the_flag(
@@ -212,18 +189,18 @@ def test_not_waiting_any_more_keeps_the_contact_without_the_flag(
     before = _snapshot()
     url = f"/api/v1/today/waiting/{sent.pk}/done"
     for r in (
-        _send(client, "post", url, _auth(charlie)),
-        _send(client, "post", f"/api/v1/today/waiting/{theirs.pk}/done", _auth(alice)),
-        _send(client, "post", "/api/v1/today/waiting/99999/done", _auth(alice)),
+        send(client, "post", url, bearer(charlie)),
+        send(client, "post", f"/api/v1/today/waiting/{theirs.pk}/done", bearer(alice)),
+        send(client, "post", "/api/v1/today/waiting/99999/done", bearer(alice)),
     ):
         assert r.status_code == 404 and r.json()["code"] == "not_found"
-    assert _send(client, "post", url, _auth(alice, "read")).status_code == 403
+    assert send(client, "post", url, bearer(alice, "read")).status_code == 403
     assert _snapshot() == before
-    r = _send(client, "post", url, _auth(alice))
+    r = send(client, "post", url, bearer(alice))
     assert r.status_code == 204 and r.content == b""
     sent.refresh_from_db()
     assert sent.awaiting_reply is False and sent.deleted_at is None
-    assert client.get("/api/v1/today/waiting", headers=_auth(alice)).json()["count"] == 0
+    assert client.get("/api/v1/today/waiting", headers=bearer(alice)).json()["count"] == 0
 
 
 def test_the_waiting_list_takes_the_same_few_queries_however_long(
@@ -232,7 +209,7 @@ def test_the_waiting_list_takes_the_same_few_queries_however_long(
     people = [person(alice, f"Friend {n}") for n in range(5)]
     for n in range(30):
         contact(alice, [people[n % 5]], days_ago=n / 10, awaiting_reply=True)
-    auth = _auth(alice)
+    auth = bearer(alice)
     # The token, recording its use, the count and the page.
     with django_assert_max_num_queries(4):
         r = client.get("/api/v1/today/waiting?page_size=100", headers=auth)
@@ -246,8 +223,8 @@ def test_the_waiting_list_takes_the_same_few_queries_however_long(
 def test_saved_messages_are_kept_listed_and_removed(
     client: Client, alice: User, charlie: User
 ) -> None:
-    auth = _auth(alice)
-    r = _send(
+    auth = bearer(alice)
+    r = send(
         client,
         "post",
         "/api/v1/saved-messages",
@@ -260,18 +237,18 @@ def test_saved_messages_are_kept_listed_and_removed(
     assert out["label"] == "a walk" and out["text"] == "Fancy a slow walk this week?"
     assert out["links"] == drafts.share_links("Fancy a slow walk this week?")
     assert SavedMessage.objects.get(pk=out["id"]).owner == alice
-    _send(client, "post", "/api/v1/saved-messages", auth, {"label": "check-in", "text": "Hi"})
+    send(client, "post", "/api/v1/saved-messages", auth, {"label": "check-in", "text": "Hi"})
     listed = client.get("/api/v1/saved-messages", headers=auth).json()
     assert [m["label"] for m in listed["items"]] == ["a walk", "check-in"]
-    assert client.get("/api/v1/saved-messages", headers=_auth(charlie)).json()["count"] == 0
+    assert client.get("/api/v1/saved-messages", headers=bearer(charlie)).json()["count"] == 0
     before = _snapshot()
     url = f"/api/v1/saved-messages/{out['id']}"
-    assert _send(client, "delete", url, _auth(charlie)).status_code == 404
-    assert _send(client, "delete", url, _auth(alice, "read")).status_code == 403
+    assert send(client, "delete", url, bearer(charlie)).status_code == 404
+    assert send(client, "delete", url, bearer(alice, "read")).status_code == 403
     assert _snapshot() == before
-    assert _send(client, "delete", url, auth).status_code == 204
+    assert send(client, "delete", url, auth).status_code == 204
     assert not SavedMessage.objects.filter(pk=out["id"]).exists()
-    assert _send(client, "delete", url, auth).status_code == 404
+    assert send(client, "delete", url, auth).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -290,12 +267,12 @@ def test_a_saved_message_needs_a_label_and_words(
     client: Client, alice: User, body: dict[str, Any], field: str, words: str
 ) -> None:
     before = _snapshot()
-    r = _send(client, "post", "/api/v1/saved-messages", _auth(alice), body)
+    r = send(client, "post", "/api/v1/saved-messages", bearer(alice), body)
     assert r.status_code == 422, r.content
     assert any(field in d["loc"] for d in r.json()["details"]), r.json()
-    assert any(words in m for m in _messages(r)), r.json()
+    assert any(words in m for m in error_messages(r)), r.json()
     assert _snapshot() == before
-    r = _send(client, "post", "/api/v1/saved-messages", _auth(alice, "read"), {"label": "a"})
+    r = send(client, "post", "/api/v1/saved-messages", bearer(alice, "read"), {"label": "a"})
     assert r.status_code == 403
 
 
@@ -310,7 +287,7 @@ def test_ideas_are_the_shared_ones_and_your_own_with_what_you_hid(
         owner=charlie, slug="charlies", title="Charlie's", effort="tiny", energies=["low"],
         target="self", channel="other", kind="own",
     )  # fmt: skip
-    auth = _auth(alice)
+    auth = bearer(alice)
     listed = client.get("/api/v1/ideas?page_size=100", headers=auth).json()
     assert listed["count"] == catalog
     assert not any(i["own"] or i["hidden"] for i in listed["items"])
@@ -318,28 +295,28 @@ def test_ideas_are_the_shared_ones_and_your_own_with_what_you_hid(
     assert set(first) == {
         "id", "slug", "title", "effort", "target", "channel", "energies", "why", "own", "hidden",
     }  # fmt: skip
-    r = _send(client, "post", f"/api/v1/ideas/{first['id']}/hide", auth)
+    r = send(client, "post", f"/api/v1/ideas/{first['id']}/hide", auth)
     assert r.status_code == 200 and r.json() == {**first, "hidden": True}
     # Hiding twice is the same as once.
-    assert _send(client, "post", f"/api/v1/ideas/{first['id']}/hide", auth).json()["hidden"]
+    assert send(client, "post", f"/api/v1/ideas/{first['id']}/hide", auth).json()["hidden"]
     assert HiddenIdea.objects.filter(owner=alice).count() == 1
     hidden = client.get("/api/v1/ideas?hidden=true", headers=auth).json()
     assert [i["id"] for i in hidden["items"]] == [first["id"]]
     assert client.get("/api/v1/ideas?hidden=false", headers=auth).json()["count"] == catalog - 1
     # Charlie's list is his own.
-    assert client.get("/api/v1/ideas?hidden=true", headers=_auth(charlie)).json()["count"] == 0
-    r = _send(client, "post", f"/api/v1/ideas/{first['id']}/show", auth)
+    assert client.get("/api/v1/ideas?hidden=true", headers=bearer(charlie)).json()["count"] == 0
+    r = send(client, "post", f"/api/v1/ideas/{first['id']}/show", auth)
     assert r.status_code == 200 and r.json() == first
-    assert _send(client, "post", f"/api/v1/ideas/{first['id']}/show", auth).status_code == 200
+    assert send(client, "post", f"/api/v1/ideas/{first['id']}/show", auth).status_code == 200
     assert not HiddenIdea.objects.exists()
 
 
 def test_a_hidden_idea_leaves_todays_open_suggestions(client: Client, alice: User) -> None:
-    auth = _auth(alice)
-    shown = _send(client, "put", "/api/v1/today/energy", auth, {"energy": "low"}).json()
+    auth = bearer(alice)
+    shown = send(client, "put", "/api/v1/today/energy", auth, {"energy": "low"}).json()
     first = shown["suggestions"][0]
     idea = Suggestion.objects.get(pk=first["id"]).idea_id
-    _send(client, "post", f"/api/v1/ideas/{idea}/hide", auth)
+    send(client, "post", f"/api/v1/ideas/{idea}/hide", auth)
     after = client.get("/api/v1/today", headers=auth).json()
     assert first["id"] not in {s["id"] for s in after["suggestions"]}
 
@@ -355,15 +332,15 @@ def test_someone_elses_idea_is_a_404_and_read_only_tokens_cant_hide(
     assert shared is not None
     before = _snapshot()
     for action in ("hide", "show"):
-        r = _send(client, "post", f"/api/v1/ideas/{theirs.pk}/{action}", _auth(alice))
+        r = send(client, "post", f"/api/v1/ideas/{theirs.pk}/{action}", bearer(alice))
         assert r.status_code == 404 and r.json()["code"] == "not_found"
-        r = _send(client, "post", f"/api/v1/ideas/{shared.pk}/{action}", _auth(alice, "read"))
+        r = send(client, "post", f"/api/v1/ideas/{shared.pk}/{action}", bearer(alice, "read"))
         assert r.status_code == 403
     assert _snapshot() == before
 
 
 def test_an_idea_of_your_own_goes_into_the_mix(client: Client, alice: User) -> None:
-    auth = _auth(alice)
+    auth = bearer(alice)
     body = {
         "title": "Water the neighbour's plants",
         "target": "stranger",
@@ -372,7 +349,7 @@ def test_an_idea_of_your_own_goes_into_the_mix(client: Client, alice: User) -> N
         "energies": ["low", "some", "low"],
         "why": "Small kindnesses open doors.",
     }
-    r = _send(client, "post", "/api/v1/ideas", auth, body)
+    r = send(client, "post", "/api/v1/ideas", auth, body)
     assert r.status_code == 201, r.content
     out = r.json()
     assert out == {
@@ -386,7 +363,7 @@ def test_an_idea_of_your_own_goes_into_the_mix(client: Client, alice: User) -> N
     idea = Idea.objects.get(pk=out["id"])
     assert idea.owner == alice and idea.kind == "own"
     # The same words again get their own slug, as on the page.
-    again = _send(client, "post", "/api/v1/ideas", auth, body).json()
+    again = send(client, "post", "/api/v1/ideas", auth, body).json()
     assert again["slug"] == "water-the-neighbours-plants-2"
 
 
@@ -409,10 +386,10 @@ def test_a_bad_idea_is_a_422_with_the_pages_words_and_nothing_is_written(
 ) -> None:
     body = {"title": "A walk", "target": "self", "channel": "other", "effort": "tiny", **change}
     before = _snapshot()
-    r = _send(client, "post", "/api/v1/ideas", _auth(alice), body)
+    r = send(client, "post", "/api/v1/ideas", bearer(alice), body)
     assert r.status_code == 422, r.content
     assert any(field in d["loc"] for d in r.json()["details"]), r.json()
-    assert any(words in m for m in _messages(r)), r.json()
+    assert any(words in m for m in error_messages(r)), r.json()
     assert _snapshot() == before
 
 
@@ -421,7 +398,7 @@ def test_listing_ideas_takes_the_same_few_queries(
 ) -> None:
     for idea in Idea.objects.filter(owner__isnull=True)[:20]:
         HiddenIdea.objects.create(owner=alice, idea=idea)
-    auth = _auth(alice)
+    auth = bearer(alice)
     with django_assert_max_num_queries(4):
         r = client.get("/api/v1/ideas?page_size=100", headers=auth)
     assert sum(i["hidden"] for i in r.json()["items"]) == 20
@@ -451,7 +428,7 @@ def test_unseen_notes_from_standing_partnerships_are_listed_newest_first(
     seen.seen_at = timezone.now()
     seen.save()
     _note(charlie, "For Charlie")
-    r = client.get("/api/v1/partner-notes", headers=_auth(alice))
+    r = client.get("/api/v1/partner-notes", headers=bearer(alice))
     assert r.status_code == 200
     assert r.json() == {
         "count": 2,
@@ -476,19 +453,19 @@ def test_thank_you_got_it_marks_the_note_seen_once(
     url = f"/api/v1/partner-notes/{note.pk}/seen"
     before = _snapshot()
     # Bob may be the partner who wrote it; it is still Alice's note.
-    assert _send(client, "post", url, _auth(bob)).status_code == 404
-    assert _send(client, "post", url, _auth(alice, "read")).status_code == 403
+    assert send(client, "post", url, bearer(bob)).status_code == 404
+    assert send(client, "post", url, bearer(alice, "read")).status_code == 403
     assert _snapshot() == before and calls == []
-    r = _send(client, "post", url, _auth(alice))
+    r = send(client, "post", url, bearer(alice))
     assert r.status_code == 204 and r.content == b""
     note.refresh_from_db()
     first_seen = note.seen_at
     assert first_seen is not None
-    assert _send(client, "post", url, _auth(alice)).status_code == 204
+    assert send(client, "post", url, bearer(alice)).status_code == 204
     note.refresh_from_db()
     assert note.seen_at == first_seen
     assert calls == [(alice.pk, "partner_note", note.pk)], "once, for the first time only"
-    assert client.get("/api/v1/partner-notes", headers=_auth(alice)).json()["count"] == 0
+    assert client.get("/api/v1/partner-notes", headers=bearer(alice)).json()["count"] == 0
 
 
 # --- Schema -----------------------------------------------------------------------------------

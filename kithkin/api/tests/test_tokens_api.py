@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,6 +10,7 @@ import time_machine
 from django.test import Client
 
 from kithkin.accounts.models import ApiToken, User, hash_secret
+from kithkin.api.tests.helpers import send
 
 pytestmark = pytest.mark.django_db
 
@@ -21,14 +21,6 @@ FIELDS = {"id", "name", "prefix", "scope", "created_at", "last_used_at", "curren
 def _token(user: User, scope: str = "write", name: str = "t") -> tuple[ApiToken, dict[str, str]]:
     token, plain = ApiToken.objects.create_token(user, name, scope=scope)
     return token, {"Authorization": f"Bearer {plain}"}
-
-
-def _send(client: Client, method: str, url: str, auth: dict[str, str], body: Any = None) -> Any:
-    if body is None:
-        return getattr(client, method)(url, headers=auth)
-    return getattr(client, method)(
-        url, json.dumps(body), content_type="application/json", headers=auth
-    )
 
 
 def _snapshot() -> list[Any]:
@@ -47,7 +39,7 @@ def test_list_shows_each_token_without_its_secret(
     for n in range(20):
         ApiToken.objects.create_token(alice, f"spare {n}")
     with django_assert_max_num_queries(4):
-        r = _send(client, "get", f"{URL}?page_size=100", auth)
+        r = send(client, "get", f"{URL}?page_size=100", auth)
     assert r.status_code == 200
     out = r.json()
     assert out["count"] == 22
@@ -71,7 +63,7 @@ def test_list_shows_each_token_without_its_secret(
 
 def test_create_returns_the_token_once_and_keeps_only_its_hash(client: Client, alice: User) -> None:
     _, auth = _token(alice)
-    r = _send(client, "post", URL, auth, {"name": "  Phone shortcut ", "scope": "read"})
+    r = send(client, "post", URL, auth, {"name": "  Phone shortcut ", "scope": "read"})
     assert r.status_code == 201, r.content
     out = r.json()
     assert set(out) == FIELDS | {"token"}
@@ -82,13 +74,13 @@ def test_create_returns_the_token_once_and_keeps_only_its_hash(client: Client, a
     assert out["current"] is False and out["last_used_at"] is None
     # It works, and the list never shows it again.
     new_auth = {"Authorization": f"Bearer {plain}"}
-    assert _send(client, "get", "/api/v1/me", new_auth).status_code == 200
-    assert plain not in _send(client, "get", URL, auth).content.decode()
+    assert send(client, "get", "/api/v1/me", new_auth).status_code == 200
+    assert plain not in send(client, "get", URL, auth).content.decode()
 
 
 def test_the_scope_defaults_to_read_and_write(client: Client, alice: User) -> None:
     _, auth = _token(alice)
-    r = _send(client, "post", URL, auth, {"name": "Script"})
+    r = send(client, "post", URL, auth, {"name": "Script"})
     assert r.status_code == 201
     assert r.json()["scope"] == "write"
 
@@ -112,7 +104,7 @@ def test_bad_input_is_a_422_and_nothing_is_made(
 ) -> None:
     _, auth = _token(alice)
     before = _snapshot()
-    r = _send(client, "post", URL, auth, body)
+    r = send(client, "post", URL, auth, body)
     assert r.status_code == 422, r.content
     out = r.json()
     assert out["code"] == "invalid"
@@ -123,10 +115,10 @@ def test_bad_input_is_a_422_and_nothing_is_made(
 def test_revoke_stops_a_token_at_once(client: Client, alice: User) -> None:
     _, auth = _token(alice)
     other, other_auth = _token(alice, name="old")
-    assert _send(client, "get", "/api/v1/me", other_auth).status_code == 200
-    r = _send(client, "delete", f"{URL}/{other.pk}", auth)
+    assert send(client, "get", "/api/v1/me", other_auth).status_code == 200
+    r = send(client, "delete", f"{URL}/{other.pk}", auth)
     assert r.status_code == 204
-    assert _send(client, "get", "/api/v1/me", other_auth).status_code == 401
+    assert send(client, "get", "/api/v1/me", other_auth).status_code == 401
     assert not ApiToken.objects.filter(pk=other.pk).exists()
 
 
@@ -134,8 +126,8 @@ def test_a_token_may_revoke_itself_and_is_refused_from_the_next_call(
     client: Client, alice: User
 ) -> None:
     me, auth = _token(alice)
-    assert _send(client, "delete", f"{URL}/{me.pk}", auth).status_code == 204
-    assert _send(client, "get", URL, auth).status_code == 401
+    assert send(client, "delete", f"{URL}/{me.pk}", auth).status_code == 204
+    assert send(client, "get", URL, auth).status_code == 401
     assert not ApiToken.objects.exists()
 
 
@@ -143,23 +135,23 @@ def test_someone_elses_token_is_a_404_and_stays(client: Client, alice: User, bob
     theirs, their_auth = _token(bob)
     _, auth = _token(alice)
     before = _snapshot()
-    r = _send(client, "delete", f"{URL}/{theirs.pk}", auth)
+    r = send(client, "delete", f"{URL}/{theirs.pk}", auth)
     assert r.status_code == 404
     assert r.json()["code"] == "not_found"
-    assert _send(client, "delete", f"{URL}/999999", auth).status_code == 404
+    assert send(client, "delete", f"{URL}/999999", auth).status_code == 404
     assert _snapshot() == before
-    assert _send(client, "get", "/api/v1/me", their_auth).status_code == 200
+    assert send(client, "get", "/api/v1/me", their_auth).status_code == 200
 
 
 def test_read_only_tokens_can_list_but_not_make_or_revoke(client: Client, alice: User) -> None:
     me, auth = _token(alice, scope="read")
-    assert _send(client, "get", URL, auth).status_code == 200
+    assert send(client, "get", URL, auth).status_code == 200
     before = _snapshot()
     for method, url, body in [
         ("post", URL, {"name": "A write token please", "scope": "write"}),
         ("delete", f"{URL}/{me.pk}", None),
     ]:
-        r = _send(client, method, url, auth, body)
+        r = send(client, method, url, auth, body)
         assert r.status_code == 403, (method, url)
         assert r.json()["code"] == "forbidden"
     assert _snapshot() == before
@@ -173,7 +165,7 @@ def test_it_needs_a_token(client: Client) -> None:
 
 def test_a_huge_id_is_a_422_not_an_overflow(client: Client, alice: User) -> None:
     _, auth = _token(alice)
-    assert _send(client, "delete", f"{URL}/{2**64}", auth).status_code == 422
+    assert send(client, "delete", f"{URL}/{2**64}", auth).status_code == 422
 
 
 def test_the_openapi_schema_describes_the_token_endpoints(client: Client) -> None:
