@@ -588,6 +588,10 @@ def delete_plan(request: HttpRequest, id: ObjectId) -> Status[None]:
     return Status(204, None)
 
 
+def _state(row: Occurrence | None) -> tuple[str, bool] | None:
+    return (row.rsvp, row.done_at is not None) if row is not None else None
+
+
 def _occurrence_out(at: datetime, row: tuple[str, bool] | None) -> dict[str, Any]:
     rsvp, done = row or ("", False)
     return {"start": at, "rsvp": rsvp or None, "done": done}
@@ -653,9 +657,7 @@ def rsvp(request: HttpRequest, id: ObjectId, payload: RsvpIn) -> dict[str, Any]:
     owner = _owner(request)
     plan = _get_plan_for_viewer(request, id)
     at = _occurrence(plan, payload.start)
-    row = actions.do_rsvp(owner, plan, at, payload.rsvp or "")
-    state = (row.rsvp, row.done_at is not None) if row is not None else None
-    return _occurrence_out(at, state)
+    return _occurrence_out(at, _state(actions.do_rsvp(owner, plan, at, payload.rsvp or "")))
 
 
 # --- "It happened" ------------------------------------------------------------------------
@@ -684,10 +686,6 @@ class StartQuery(Schema):
         description="The occurrence's start, as GET …/occurrences gives it, with an offset "
         "(`Z`, or `+` written as `%2B` in the query string)."
     )
-
-
-def _state(row: Occurrence | None) -> tuple[str, bool] | None:
-    return (row.rsvp, row.done_at is not None) if row is not None else None
 
 
 @router.post(

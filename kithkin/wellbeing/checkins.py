@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kithkin.accounts.decorators import onboarded_required
 from kithkin.lib import csvfile
 from kithkin.lib.http import request_owner as _owner
-from kithkin.today.models import DayEnergy
+from kithkin.today.actions import energy_of
 from kithkin.wellbeing.checkin_forms import CheckInForm, DayForm, RangeForm
 from kithkin.wellbeing.checkin_rules import format_hours, save_checkin
 from kithkin.wellbeing.measure_rules import OFFER_AGAIN_AFTER_DAYS, QUESTIONNAIRES
@@ -82,13 +82,8 @@ def checkin(request: HttpRequest) -> HttpResponse:
                 return redirect("checkin")
             day = day_form.cleaned_data["day"]
         existing = CheckIn.objects.filter(owner=owner, day=day).first()
-        energy = ""
-        if existing is None or not existing.energy:
-            energy = (
-                DayEnergy.objects.filter(owner=owner, day=day)
-                .values_list("energy", flat=True)
-                .first()
-            ) or ""
+        # The energy said on Today, unless the check-in has its own.
+        energy = "" if existing and existing.energy else energy_of(owner, day) or ""
         form = CheckInForm(initial=CheckInForm.initial_for(day, existing, energy), today=today)
     low_day = request.session.pop(LOW_DAY_KEY, None) if request.method == "GET" else None
     ctx = {

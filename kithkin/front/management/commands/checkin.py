@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 
 from kithkin.accounts.models import User
 from kithkin.lib.commands import UserCommand, day_words, words_list
-from kithkin.today.models import DayEnergy, Energy
+from kithkin.today.actions import energy_of
+from kithkin.today.models import Energy
 from kithkin.wellbeing.checkin_forms import CheckInForm
 from kithkin.wellbeing.checkin_rules import format_hours, save_checkin
 from kithkin.wellbeing.models import CheckIn, Connected, Mood, Rested
@@ -142,13 +143,8 @@ class Command(UserCommand):
         if not given:
             self._show(existing, day, today)
             return
-        energy = ""
-        if existing is None or not existing.energy:
-            energy = (
-                DayEnergy.objects.filter(owner=user, day=day)
-                .values_list("energy", flat=True)
-                .first()
-            ) or ""
+        # The energy said on Today, unless the check-in has its own.
+        energy = "" if existing and existing.energy else energy_of(user, day) or ""
         data = CheckInForm.initial_for(day, existing, energy)
         for field, value in given.items():
             if field == "mood":
