@@ -28,7 +28,7 @@ from kithkin.circle import actions as circle_actions
 from kithkin.circle.models import Channel, Initiator, Interaction, InteractionPerson
 from kithkin.lib.http import request_owner as _owner
 from kithkin.partners.models import PartnerNote
-from kithkin.today import actions, drafts, reasons
+from kithkin.today import actions, drafts
 from kithkin.today.forms import IdeaForm, SavedMessageForm
 from kithkin.today.models import HiddenIdea, Idea, SavedMessage, Suggestion
 
@@ -78,15 +78,14 @@ class RespondOut(Schema):
 
 def _out(s: Suggestion) -> SuggestionOut:
     now = timezone.localtime(timezone.now(), s.owner.zone)
-    person = s.person
     return SuggestionOut(
         id=s.pk,
         person_id=s.person_id,
         idea=s.idea.slug,
         effort=s.idea.effort,  # type: ignore[arg-type]
         channel=s.idea.channel,
-        title=s.idea.title.replace("{name}", person.name if person else ""),
-        reason=" ".join(t for r in s.reasons if (t := reasons.describe(r, person, now))),
+        title=actions.title_of(s),
+        reason=" ".join(actions.why_of(s, now)),
         draft=s.draft,
         outcome=s.outcome or None,  # type: ignore[arg-type]
     )

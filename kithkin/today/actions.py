@@ -22,7 +22,7 @@ from kithkin.circle.actions import waiting_since
 from kithkin.circle.models import Initiator, InteractionPerson, Person, Size
 from kithkin.nudges.hooks import reschedule
 from kithkin.partners.models import PartnerNote
-from kithkin.today import drafts, engine
+from kithkin.today import drafts, engine, reasons
 from kithkin.today.models import DayEnergy, HiddenIdea, Idea, Outcome, SavedMessage, Suggestion
 
 # How far back the engine looks at earlier suggestions to learn and to vary.
@@ -306,7 +306,7 @@ def do_respond(suggestion: Suggestion, outcome: str, feeling_after: str = "") ->
             size=Size.MAIN if idea.effort == "main" else Size.MICRO,
             initiated_by=Initiator.ME,
             feeling_after=feeling_after,
-            note=idea.title.replace("{name}", suggestion.person.name if suggestion.person else ""),
+            note=title_of(suggestion),
         )
     elif outcome == Outcome.GIVE_SPACE and suggestion.person is not None:
         person = suggestion.person
@@ -363,6 +363,18 @@ def todays_suggestions(owner: User, now: datetime) -> list[Suggestion]:
         for s in still_fine(owner, now, list(stored.order_by("position", "pk")))
         if s.outcome not in TURNED_DOWN
     ]
+
+
+def title_of(suggestion: Suggestion) -> str:
+    """The idea's title, `{name}` being the suggestion's person."""
+    person = suggestion.person
+    return suggestion.idea.title.replace("{name}", person.name if person else "")
+
+
+def why_of(suggestion: Suggestion, now: datetime) -> list[str]:
+    """Why this suggestion, in words, one reason a line (as of `now`)."""
+    person = suggestion.person
+    return [t for r in suggestion.reasons if (t := reasons.describe(r, person, now))]
 
 
 def partner_notes(owner: User) -> QuerySet[PartnerNote]:

@@ -21,7 +21,7 @@ from kithkin.partners.models import PartnerNote
 from kithkin.plans.community_views import next_meeting, when_words
 from kithkin.plans.models import Community, Place
 from kithkin.support import card as support_card
-from kithkin.today import actions, drafts, reasons
+from kithkin.today import actions, drafts
 from kithkin.today.forms import IdeaForm, SavedMessageForm
 from kithkin.today.models import (
     Energy,
@@ -120,8 +120,8 @@ def today(request: HttpRequest) -> HttpResponse:
             cards.append(
                 {
                     "s": s,
-                    "title": s.idea.title.replace("{name}", person.name if person else ""),
-                    "why": [t for r in s.reasons if (t := reasons.describe(r, person, now))],
+                    "title": actions.title_of(s),
+                    "why": actions.why_of(s, now),
                     "links": links,
                 }
             )

@@ -32,7 +32,7 @@ from kithkin.accounts.models import User
 from kithkin.circle.models import Feeling
 from kithkin.lib.commands import UserCommand, ago, local_iso, words_list
 from kithkin.support import card as support_card
-from kithkin.today import actions, drafts, reasons
+from kithkin.today import actions, drafts
 from kithkin.today.models import Energy, Outcome, Suggestion
 
 # How many suggestions a day starts with, as on the page.
@@ -60,7 +60,7 @@ def describe(s: Suggestion, now: datetime) -> dict[str, Any]:
     """One suggestion as the API words it (api/today.py), with its number, the
     person's name, and the reasons one per line as the page lists them."""
     person = s.person
-    why = [t for r in s.reasons if (t := reasons.describe(r, person, now))]
+    why = actions.why_of(s, now)
     return {
         "id": s.pk,
         "number": number_of(s),
@@ -69,7 +69,7 @@ def describe(s: Suggestion, now: datetime) -> dict[str, Any]:
         "idea": s.idea.slug,
         "effort": s.idea.effort,
         "channel": s.idea.channel,
-        "title": s.idea.title.replace("{name}", person.name if person else ""),
+        "title": actions.title_of(s),
         "reason": " ".join(why),
         "why": why,
         "about_idea": s.idea.why,
