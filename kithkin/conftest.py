@@ -18,6 +18,16 @@ def pytest_configure() -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # API request counts stay in this test process, never in the data folder's
+    # cache that other runs on the machine share (kithkin/api/tests/conftest.py
+    # empties them around each API test).
+    settings.CACHES = {
+        **settings.CACHES,
+        "api": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "kithkin-api-tests",
+        },
+    }
 
 
 def pytest_report_header() -> str:

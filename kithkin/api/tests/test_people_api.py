@@ -401,7 +401,8 @@ def test_the_openapi_schema_describes_the_people_endpoints(client: Client) -> No
         for method, codes in methods.items():
             operation = paths[path][method]
             assert operation["tags"] == ["people"]
-            assert set(operation["responses"]) == codes
+            # 400, 413 and 429 can come from any operation with a body (or any at all).
+            assert set(operation["responses"]) - {"400", "413", "429"} == codes
 
 
 @pytest.mark.parametrize("field", ["name", "notes"])
