@@ -43,3 +43,36 @@ def has_error(response: Any, field: str, words: str) -> bool:
         field in [str(p) for p in d["loc"]] and words in d["msg"]
         for d in response.json()["details"]
     )
+
+
+# Answers the whole API may add to any operation: an unreadable or too large body, the
+# rate limit.
+ANY_OPERATION = {"400", "413", "429"}
+
+
+def assert_documented(
+    paths: dict[str, Any],
+    expected: dict[tuple[str, str], set[str]],
+    *,
+    tag: str | None = None,
+    nothing_else: bool = False,
+) -> None:
+    """Each operation, (method, path), in the OpenAPI schema's `paths` documents at least
+    these answers, every error as an ErrorOut, and needs a token; with `nothing_else`, no
+    other answers but those any operation may add; with `tag`, it is listed under it."""
+    for (method, path), codes in expected.items():
+        operation = paths[path][method]
+        documented = set(operation["responses"])
+        assert codes <= documented, (method, path)
+        if nothing_else:
+            assert documented - codes <= ANY_OPERATION, (method, path)
+        if tag is not None:
+            assert operation["tags"] == [tag], (method, path)
+        assert operation["security"] == [{"TokenAuth": []}], (method, path)
+        for code in codes - {"200", "201", "204"}:
+            content = operation["responses"][code]["content"]["application/json"]
+            assert content["schema"] == {"$ref": "#/components/schemas/ErrorOut"}, (
+                method,
+                path,
+                code,
+            )
