@@ -13,7 +13,7 @@ import time_machine
 from django.test import Client
 
 from kithkin.accounts.models import User
-from kithkin.api.tests.helpers import assert_documented, bearer, rows, send
+from kithkin.api.tests.helpers import assert_documented, bearer, rows, send, weekly_plan
 from kithkin.circle.models import Interaction, Person
 from kithkin.plans import actions
 from kithkin.plans.models import Occurrence, Plan, PlanGuest, PlanPerson
@@ -38,21 +38,8 @@ def _snapshot() -> list[Any]:
     return rows(Plan, PlanPerson, PlanGuest, Occurrence, Interaction)
 
 
-def _plan(owner: User, **fields: Any) -> Plan:
-    values: dict[str, Any] = {
-        "title": "Call Mum",
-        "rrule": "FREQ=WEEKLY;BYDAY=SU",
-        "start_date": date(2026, 3, 1),
-        "start_time": time(18, 0),
-        "timezone": owner.timezone,
-        **fields,
-    }
-    people = values.pop("people", [])
-    return actions.do_save_plan(Plan(owner=owner, **values), people)
-
-
 def _joined(owner: User, guest: User, **fields: Any) -> Plan:
-    plan = _plan(owner, **fields)
+    plan = weekly_plan(owner, **fields)
     actions.do_join(guest, plan)
     return plan
 
@@ -69,7 +56,7 @@ def _q(text: str) -> str:
 
 
 def test_link_note_and_reminder_are_set_and_cleared(client: Client, alice: User) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     auth = bearer(alice)
     body = {"link": "https://meet.example.org/mum", "note": "  Ask about the garden. ",
             "remind_minutes": 15}  # fmt: skip
@@ -101,7 +88,7 @@ def test_link_note_and_reminder_are_set_and_cleared(client: Client, alice: User)
 def test_bad_plan_fields_are_a_422_and_nothing_is_written(
     client: Client, alice: User, change: dict[str, Any], field: str, words: str
 ) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     before = _snapshot()
     r = send(client, "patch", f"{URL}/{plan.pk}", bearer(alice), change)
     assert r.status_code == 422, r.content
@@ -114,7 +101,7 @@ def test_bad_plan_fields_are_a_422_and_nothing_is_written(
 
 
 def test_ending_a_plan_keeps_its_history_and_stops_what_comes(client: Client, alice: User) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     auth = bearer(alice)
     r = send(client, "post", f"{URL}/{plan.pk}/end", auth)
     assert r.status_code == 200, r.content
@@ -135,7 +122,7 @@ def test_ending_a_plan_keeps_its_history_and_stops_what_comes(client: Client, al
 
 
 def test_one_time_is_cancelled_listed_and_brought_back(client: Client, alice: User) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     auth = bearer(alice)
     r = send(client, "post", f"{URL}/{plan.pk}/cancel-one", auth, {"start": LATER})
     assert r.status_code == 204 and r.content == b""
@@ -169,7 +156,7 @@ def test_one_time_is_cancelled_listed_and_brought_back(client: Client, alice: Us
 def test_a_time_that_isnt_the_plans_is_a_404_to_cancel_or_bring_back(
     client: Client, alice: User, start: str
 ) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     auth = bearer(alice)
     before = _snapshot()
     r = send(client, "post", f"{URL}/{plan.pk}/cancel-one", auth, {"start": start})
@@ -184,7 +171,7 @@ def test_a_time_that_isnt_the_plans_is_a_404_to_cancel_or_bring_back(
 
 
 def test_cancel_needs_a_start_with_an_offset(client: Client, alice: User) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     auth = bearer(alice)
     before = _snapshot()
     for body in ({"start": "2026-03-22T18:00:00"}, {}, {"start": LATER, "restore": True}):
@@ -201,7 +188,7 @@ def test_cancel_needs_a_start_with_an_offset(client: Client, alice: User) -> Non
 
 def test_it_happened_logs_one_contact_with_the_plans_people(client: Client, alice: User) -> None:
     mum = Person.objects.create(owner=alice, name="Mum")
-    plan = _plan(alice, place="Her kitchen", people=[mum])
+    plan = weekly_plan(alice, place="Her kitchen", people=[mum])
     auth = bearer(alice)
     r = send(client, "post", f"{URL}/{plan.pk}/done", auth, {"start": PAST})
     assert r.status_code == 200, r.content
@@ -225,7 +212,7 @@ def test_it_happened_logs_one_contact_with_the_plans_people(client: Client, alic
 
 
 def test_how_it_went_and_how_it_felt_are_kept(client: Client, alice: User) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     body = {"start": PAST, "channel": "video", "feeling": "drained"}
     r = send(client, "post", f"{URL}/{plan.pk}/done", bearer(alice), body)
     logged = Interaction.objects.get(pk=r.json()["interaction_id"])
@@ -235,7 +222,7 @@ def test_how_it_went_and_how_it_felt_are_kept(client: Client, alice: User) -> No
 def test_a_time_still_to_come_cant_be_marked_and_nothing_is_written(
     client: Client, alice: User
 ) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     auth = bearer(alice)
     before = _snapshot()
     r = send(client, "post", f"{URL}/{plan.pk}/done", auth, {"start": NEXT})
@@ -262,7 +249,7 @@ def test_a_time_still_to_come_cant_be_marked_and_nothing_is_written(
 def test_taking_it_back_removes_the_contact_and_keeps_the_answer(
     client: Client, alice: User
 ) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     auth = bearer(alice)
     send(client, "post", f"{URL}/{plan.pk}/rsvp", auth, {"start": PAST, "rsvp": "going"})
     done = send(client, "post", f"{URL}/{plan.pk}/done", auth, {"start": PAST}).json()
@@ -287,7 +274,7 @@ def test_taking_it_back_removes_the_contact_and_keeps_the_answer(
 
 
 def test_a_join_link_is_made_once_and_shown(client: Client, alice: User) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     auth = bearer(alice)
     assert send(client, "get", f"{URL}/{plan.pk}/share", auth).json() == {
         "sharing": False, "token": None, "join_url": None,
@@ -307,7 +294,9 @@ def test_a_join_link_is_made_once_and_shown(client: Client, alice: User) -> None
 
 def test_a_friend_previews_joins_answers_and_leaves(client: Client, alice: User, bob: User) -> None:
     mum = Person.objects.create(owner=alice, name="Mum")
-    plan = _plan(alice, place="The park", link="https://example.org/x", note="Mine", people=[mum])
+    plan = weekly_plan(
+        alice, place="The park", link="https://example.org/x", note="Mine", people=[mum]
+    )
     actions.do_share(plan, True)
     token = plan.guest_token
     assert token is not None
@@ -389,7 +378,7 @@ def test_the_owner_takes_a_friend_off_and_stops_sharing(
 
 
 def test_your_own_plan_isnt_joined_or_left(client: Client, alice: User) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     actions.do_share(plan, True)
     auth = bearer(alice)
     before = _snapshot()
@@ -406,7 +395,7 @@ def test_your_own_plan_isnt_joined_or_left(client: Client, alice: User) -> None:
 def test_an_ended_plan_cant_be_joined_or_shared_again(
     client: Client, alice: User, bob: User
 ) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     actions.do_share(plan, True)
     actions.do_end_plan(plan)
     before = _snapshot()
@@ -434,7 +423,7 @@ def test_an_ended_plan_cant_be_joined_or_shared_again(
 def test_an_unknown_or_malformed_join_link_changes_nothing(
     client: Client, alice: User, bob: User, token: str, status: int, code: str
 ) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     actions.do_share(plan, True)
     before = _snapshot()
     for method in ("get", "post"):
@@ -529,7 +518,7 @@ def test_read_only_tokens_change_nothing(client: Client, alice: User, bob: User)
 def test_upcoming_lists_own_and_joined_plans_by_time(
     client: Client, alice: User, bob: User
 ) -> None:
-    mine = _plan(alice, title="Call Mum")
+    mine = weekly_plan(alice, title="Call Mum")
     theirs = _joined(bob, alice, title="Tea with Bob", rrule="", start_date=date(2026, 3, 12),
                      start_time=time(9, 0))  # fmt: skip
     actions.do_rsvp(alice, theirs, _at("2026-03-12T13:00:00Z"), "going")
@@ -548,7 +537,7 @@ def test_the_new_lists_take_the_same_few_queries_however_long(
     client: Client, alice: User, bob: User, django_assert_max_num_queries: Any
 ) -> None:
     users = [User.objects.create_user(username=f"friend{n}") for n in range(10)]
-    own = _plan(alice)
+    own = weekly_plan(alice)
     for user in users:
         actions.do_join(user, own)
         _joined(user, alice, title=f"{user.username}'s walk")

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date
 from typing import Any
 
 import pytest
@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from kithkin.accounts.models import User
-from kithkin.api.tests.helpers import bearer, error_messages, rows, send
+from kithkin.api.tests.helpers import bearer, error_messages, rows, send, weekly_plan
 from kithkin.circle.models import Person
 from kithkin.plans import actions
 from kithkin.plans.models import Occurrence, Plan, PlanPerson
@@ -36,18 +36,6 @@ FIELDS = {
 
 def _snapshot() -> list[Any]:
     return rows(Plan, PlanPerson, Occurrence)
-
-
-def _plan(owner: User, **fields: Any) -> Plan:
-    values: dict[str, Any] = {
-        "title": "Call Mum",
-        "rrule": "FREQ=WEEKLY;BYDAY=SU",
-        "start_date": date(2026, 3, 1),
-        "start_time": time(18, 0),
-        "timezone": owner.timezone,
-        **fields,
-    }
-    return actions.do_save_plan(Plan(owner=owner, **values), [])
 
 
 # --- Create and read -----------------------------------------------------------------
@@ -122,8 +110,8 @@ def test_a_start_the_rule_skips_moves_to_the_first_occurrence(client: Client, al
 
 
 def test_list_is_paginated_and_owner_scoped(client: Client, alice: User, bob: User) -> None:
-    mine = _plan(alice, title="Mine")
-    _plan(bob, title="Bob's")
+    mine = weekly_plan(alice, title="Mine")
+    weekly_plan(bob, title="Bob's")
     r = send(client, "get", URL, bearer(alice))
     assert r.status_code == 200
     assert r.json()["count"] == 1
@@ -131,7 +119,7 @@ def test_list_is_paginated_and_owner_scoped(client: Client, alice: User, bob: Us
 
 
 def test_get_one_and_another_users_plan_is_a_404(client: Client, alice: User, bob: User) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     assert send(client, "get", f"{URL}/{plan.pk}", bearer(alice)).json()["title"] == "Call Mum"
     before = _snapshot()
     for method, url, body in [
@@ -148,7 +136,7 @@ def test_get_one_and_another_users_plan_is_a_404(client: Client, alice: User, bo
 
 
 def test_read_only_tokens_can_read_but_not_write(client: Client, alice: User) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     auth = bearer(alice, scope="read")
     assert send(client, "get", URL, auth).status_code == 200
     assert send(client, "get", f"{URL}/{plan.pk}/occurrences", auth).status_code == 200
@@ -224,7 +212,7 @@ def test_someone_elses_person_is_refused_by_id(client: Client, alice: User, bob:
 
 
 def test_a_patch_with_a_bad_rule_changes_nothing(client: Client, alice: User) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     before = _snapshot()
     r = send(
         client, "patch", f"{URL}/{plan.pk}", bearer(alice), {"title": "New", "rrule": "FREQ=NOPE"}
@@ -234,7 +222,7 @@ def test_a_patch_with_a_bad_rule_changes_nothing(client: Client, alice: User) ->
 
 
 def test_an_ended_plan_is_kept_as_it_was(client: Client, alice: User) -> None:
-    plan = _plan(alice, ended_at=timezone.now())
+    plan = weekly_plan(alice, ended_at=timezone.now())
     before = _snapshot()
     r = send(client, "patch", f"{URL}/{plan.pk}", bearer(alice), {"title": "New"})
     assert r.status_code == 409
@@ -243,7 +231,7 @@ def test_an_ended_plan_is_kept_as_it_was(client: Client, alice: User) -> None:
 
 
 def test_null_is_refused_for_fields_that_cant_be_empty(client: Client, alice: User) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     r = send(client, "patch", f"{URL}/{plan.pk}", bearer(alice), {"timezone": None})
     assert r.status_code == 422
     assert "can't be null" in error_messages(r)[0]
@@ -256,7 +244,7 @@ def test_patch_changes_only_what_is_sent_and_bumps_the_sequence(
     client: Client, alice: User
 ) -> None:
     ana = Person.objects.create(owner=alice, name="Ana")
-    plan = _plan(alice, place="Home")
+    plan = weekly_plan(alice, place="Home")
     r = send(
         client,
         "patch",
@@ -285,7 +273,7 @@ def test_patch_changes_only_what_is_sent_and_bumps_the_sequence(
 
 
 def test_delete_removes_the_plan(client: Client, alice: User) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     r = send(client, "delete", f"{URL}/{plan.pk}", bearer(alice))
     assert r.status_code == 204
     assert not Plan.objects.filter(pk=plan.pk).exists()
@@ -297,7 +285,7 @@ def test_delete_removes_the_plan(client: Client, alice: User) -> None:
 def test_occurrences_in_a_window_keep_local_time_across_the_clock_change(
     client: Client, alice: User
 ) -> None:
-    plan = _plan(alice)  # Sundays 18:00 London; clocks go forward on 29 March 2026
+    plan = weekly_plan(alice)  # Sundays 18:00 London; clocks go forward on 29 March 2026
     url = f"{URL}/{plan.pk}/occurrences?from=2026-03-15&to=2026-04-05"
     r = send(client, "get", url, bearer(alice))
     assert r.status_code == 200, r.content
@@ -310,7 +298,7 @@ def test_occurrences_in_a_window_keep_local_time_across_the_clock_change(
 
 
 def test_occurrences_default_to_four_weeks_from_today(client: Client, charlie: User) -> None:
-    plan = _plan(charlie, start_date=date(2026, 1, 4))
+    plan = weekly_plan(charlie, start_date=date(2026, 1, 4))
     with time_machine.travel("2026-03-04 12:00Z", tick=False):
         r = send(client, "get", f"{URL}/{plan.pk}/occurrences", bearer(charlie))
     # Wednesday 4 March in Sydney (23:00); the Sundays in the next 28 days.
@@ -334,14 +322,14 @@ def test_occurrences_default_to_four_weeks_from_today(client: Client, charlie: U
     ],
 )
 def test_a_bad_window_is_a_422(client: Client, alice: User, query: str) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     r = send(client, "get", f"{URL}/{plan.pk}/occurrences?{query}", bearer(alice))
     assert r.status_code == 422, r.content
     assert r.json()["code"] == "invalid"
 
 
 def test_rsvp_answers_one_occurrence_and_null_clears_it(client: Client, alice: User) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     auth = bearer(alice)
     body = {"start": "2026-03-29T17:00:00Z", "rsvp": "skip"}  # 18:00 BST
     r = send(client, "post", f"{URL}/{plan.pk}/rsvp", auth, body)
@@ -367,7 +355,7 @@ def test_rsvp_answers_one_occurrence_and_null_clears_it(client: Client, alice: U
 def test_rsvp_for_a_time_that_isnt_an_occurrence_is_a_404(
     client: Client, alice: User, start: str
 ) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     r = send(
         client, "post", f"{URL}/{plan.pk}/rsvp", bearer(alice), {"start": start, "rsvp": "going"}
     )
@@ -380,7 +368,7 @@ def test_rsvp_for_a_time_that_isnt_an_occurrence_is_a_404(
 
 
 def test_rsvp_needs_an_offset_and_a_known_answer(client: Client, alice: User) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     for body in [
         {"start": "2026-03-29T18:00:00", "rsvp": "going"},
         {"start": "2026-03-29T17:00:00Z", "rsvp": "no"},
@@ -392,7 +380,7 @@ def test_rsvp_needs_an_offset_and_a_known_answer(client: Client, alice: User) ->
 
 
 def test_a_cancelled_occurrence_is_not_listed_or_answerable(client: Client, alice: User) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     at = actions.parse_key("2026-03-22T18:00:00Z")
     assert at is not None
     actions.do_cancel_occurrence(plan, at)
