@@ -93,10 +93,11 @@ def _out(s: Suggestion) -> SuggestionOut:
 
 @router.get(
     "/today",
-    response={200: TodayOut, 401: ErrorOut, 422: ErrorOut},
+    response={200: TodayOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
     summary="Today's suggestions for your energy",
     description="Saying an energy that differs from earlier today makes fresh suggestions; "
-    "otherwise the ones still open today come back, so calling this twice is safe.",
+    "otherwise the ones still open today come back, so calling this twice is safe. "
+    "Making suggestions writes, so a read-only token gets 403 when this call would make them.",
 )
 def today(request: HttpRequest, query: Query[TodayQuery]) -> TodayOut:
     owner = _owner(request)
