@@ -42,7 +42,7 @@ from kithkin.api.plans import (
     Title,
     ZoneName,
 )
-from kithkin.api.schemas import ErrorOut, ObjectId, Omitted, Pages, not_null
+from kithkin.api.schemas import ErrorOut, ObjectId, Omitted, Pages, no_nul, not_null
 from kithkin.lib.http import request_owner as _owner
 from kithkin.plans.community_forms import CommunityForm, PlaceForm
 from kithkin.plans.community_views import next_meeting
@@ -62,17 +62,11 @@ NO_SCHEDULE = (
 NEEDS_START = "When is the next meeting? A rough date is fine."
 
 
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("Text can't contain the NUL character.")
-    return value
-
-
-Note = Annotated[str, StringConstraints(max_length=MOST_NOTE), AfterValidator(_no_nul)]
+Note = Annotated[str, StringConstraints(max_length=MOST_NOTE), AfterValidator(no_nul)]
 Link = Annotated[
     str,
     StringConstraints(strip_whitespace=True, max_length=MOST_LINK),
-    AfterValidator(_no_nul),
+    AfterValidator(no_nul),
     Field(
         description="The group's page, forum or video call; https:// is assumed when left "
         "out. Empty for none.",
@@ -82,7 +76,7 @@ Link = Annotated[
 Address = Annotated[
     str,
     StringConstraints(strip_whitespace=True, max_length=MOST_ADDRESS),
-    AfterValidator(_no_nul),
+    AfterValidator(no_nul),
     Field(description="An address, or a link to a map or page."),
 ]
 

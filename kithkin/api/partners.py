@@ -32,7 +32,7 @@ from pydantic import StringConstraints as Text
 
 from kithkin.accounts.models import User
 from kithkin.api.forms import form_invalid
-from kithkin.api.schemas import ErrorOut, ObjectId, Omitted, Pages, not_null
+from kithkin.api.schemas import ErrorOut, ObjectId, Omitted, Pages, not_null, unique
 from kithkin.lib.http import request_owner as _owner
 from kithkin.partners import actions, sharing
 from kithkin.partners.alerts import LOW_MOOD_DAYS, NO_CHECKIN_DAYS
@@ -301,14 +301,10 @@ class PartnerPatch(Schema):
     _present = field_validator("name", "email", "weekly_email")(not_null)
 
 
-def _unique(items: list) -> list:
-    return list(dict.fromkeys(items))
-
-
 class SharesIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    shares: Annotated[list[ShareItem], Field(max_length=len(ShareItem)), AfterValidator(_unique)]
+    shares: Annotated[list[ShareItem], Field(max_length=len(ShareItem)), AfterValidator(unique)]
 
 
 class AlertsIn(Schema):

@@ -36,7 +36,7 @@ from pydantic.json_schema import WithJsonSchema
 
 from kithkin.accounts.models import User
 from kithkin.api.interactions import people_for_user
-from kithkin.api.schemas import ErrorOut, ObjectId, Omitted, Pages, PersonIds, not_null
+from kithkin.api.schemas import ErrorOut, ObjectId, Omitted, Pages, PersonIds, no_nul, not_null
 from kithkin.circle.models import Channel, Feeling, Person
 from kithkin.lib.http import request_owner as _owner
 from kithkin.lib.limits import FIRST_SCHEDULE_YEAR, LAST_SCHEDULE_YEAR
@@ -53,12 +53,6 @@ MAX_WINDOW_DAYS = 366
 DEFAULT_WINDOW_DAYS = 28
 LOCAL_START = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:00)?")
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("Text can't contain the NUL character.")
-    return value
 
 
 YEARS_MESSAGE = f"The year should be between {FIRST_SCHEDULE_YEAR} and {LAST_SCHEDULE_YEAR}."
@@ -100,15 +94,15 @@ def _day(value: object) -> object:
 Title = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-    AfterValidator(_no_nul),
+    AfterValidator(no_nul),
 ]
 PlaceText = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_no_nul)
+    str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(no_nul)
 ]
 RuleText = Annotated[
     str,
     StringConstraints(max_length=500),
-    AfterValidator(_no_nul),
+    AfterValidator(no_nul),
     Field(
         description="An RFC 5545 RRULE value, e.g. FREQ=WEEKLY;INTERVAL=2;BYDAY=WE "
         "(every other Wednesday); null for a one-off.",
@@ -152,7 +146,7 @@ Link = Annotated[
     Field(description="A video call or event page (http or https); empty for none."),
 ]
 NoteText = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=2000), AfterValidator(_no_nul)
+    str, StringConstraints(strip_whitespace=True, max_length=2000), AfterValidator(no_nul)
 ]
 RemindMinutes = Annotated[
     Literal[15, 60, 1440],

@@ -39,7 +39,7 @@ from kithkin.circle.models import (
 from kithkin.lib.limits import EARLIEST, LONGEST_PAUSE, MAX_ID
 
 
-def _no_nul(value: str) -> str:
+def no_nul(value: str) -> str:
     if "\x00" in value:
         raise ValueError("Text can't contain the NUL character.")
     return value
@@ -49,28 +49,28 @@ RingName = Literal["inner", "close", "wider", "acquaintance"]
 Name = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-    AfterValidator(_no_nul),
+    AfterValidator(no_nul),
 ]
 Nickname = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=100), AfterValidator(_no_nul)
+    str, StringConstraints(strip_whitespace=True, max_length=100), AfterValidator(no_nul)
 ]
-Notes = Annotated[str, StringConstraints(max_length=20_000), AfterValidator(_no_nul)]
+Notes = Annotated[str, StringConstraints(max_length=20_000), AfterValidator(no_nul)]
 DbId = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
 # Numbers and booleans are strict: "7" or 1 for true is more likely a bug than a wish.
 Days = Annotated[StrictInt, Field(ge=1, le=730)]  # the same range as the person form
 Tag = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
-    AfterValidator(_no_nul),
+    AfterValidator(no_nul),
 ]
 
 
-def _unique(items: list) -> list:
+def unique(items: list) -> list:
     return list(dict.fromkeys(items))  # order kept
 
 
-Tags = Annotated[list[Tag], Field(max_length=100), AfterValidator(_unique)]
-Channels = Annotated[list[Channel], AfterValidator(_unique)]
+Tags = Annotated[list[Tag], Field(max_length=100), AfterValidator(unique)]
+Channels = Annotated[list[Channel], AfterValidator(unique)]
 HHMM = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", examples=["22:00"])]
 
 BIRTHDAY = re.compile(r"^(?P<year>\d{4}|-)-(?P<month>\d{2})-(?P<day>\d{2})\Z")
@@ -166,7 +166,7 @@ HappenedAt = Annotated[
     AfterValidator(_not_in_future),
     Field(description="With a time zone offset; at most a few minutes ahead of now."),
 ]
-PersonIds = Annotated[list[DbId], Field(max_length=200), AfterValidator(_unique)]
+PersonIds = Annotated[list[DbId], Field(max_length=200), AfterValidator(unique)]
 
 
 # PATCH: a field left out keeps its value. For fields that can't be empty the

@@ -52,7 +52,9 @@ from kithkin.api.schemas import (
     Pages,
     PauseDate,
     QuietHours,
+    no_nul,
     not_null,
+    unique,
 )
 from kithkin.lib.http import request_owner as _owner
 from kithkin.nudges import channels
@@ -67,12 +69,6 @@ from kithkin.support.helplines import country_choices
 router = Router(tags=["settings"])
 
 TOKENS = ["tokens"]
-
-
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("Text can't contain the NUL character.")
-    return value
 
 
 # --- Profile -----------------------------------------------------------------------------
@@ -103,10 +99,6 @@ def _known_country(value: str) -> str:
     return value
 
 
-def _unique(items: list) -> list:
-    return list(dict.fromkeys(items))
-
-
 ZoneName = Annotated[
     StrictStr,
     StringConstraints(max_length=64),
@@ -128,12 +120,12 @@ CountryCode = Annotated[
         examples=["GB", ""],
     ),
 ]
-Email = Annotated[StrictStr, StringConstraints(max_length=254), AfterValidator(_no_nul)]
+Email = Annotated[StrictStr, StringConstraints(max_length=254), AfterValidator(no_nul)]
 Weekday = Annotated[StrictInt, Field(ge=0, le=6)]
 QuietDays = Annotated[
     list[Weekday],
     Field(max_length=7, description="0 is Monday, 6 is Sunday."),
-    AfterValidator(_unique),
+    AfterValidator(unique),
 ]
 
 

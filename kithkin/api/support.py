@@ -23,7 +23,7 @@ from pydantic import AfterValidator, ConfigDict, StringConstraints
 from kithkin.accounts.models import User
 from kithkin.api.forms import form_invalid
 from kithkin.api.plans import DayIn
-from kithkin.api.schemas import ErrorOut
+from kithkin.api.schemas import ErrorOut, no_nul
 from kithkin.lib.http import request_owner as _owner
 from kithkin.support import actions, card, helplines
 from kithkin.support.forms import MOST_CHARS, STEPS, SafetyPlanForm
@@ -329,13 +329,7 @@ def dismiss_support_card(request: HttpRequest, payload: DismissIn) -> Status[Any
 # --- Safety plan --------------------------------------------------------------------------
 
 
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("Text can't contain the NUL character.")
-    return value
-
-
-Step = Annotated[str, StringConstraints(max_length=MOST_CHARS), AfterValidator(_no_nul)]
+Step = Annotated[str, StringConstraints(max_length=MOST_CHARS), AfterValidator(no_nul)]
 
 
 def _described(name: str) -> str:

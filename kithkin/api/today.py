@@ -23,7 +23,7 @@ from pydantic import AfterValidator, ConfigDict, StrictInt, StringConstraints
 
 from kithkin.accounts.models import ApiToken, User
 from kithkin.api.forms import form_invalid
-from kithkin.api.schemas import ErrorOut, ObjectId, Pages
+from kithkin.api.schemas import ErrorOut, ObjectId, Pages, no_nul
 from kithkin.circle import actions as circle_actions
 from kithkin.circle.models import Channel, Initiator, Interaction, InteractionPerson
 from kithkin.lib.http import request_owner as _owner
@@ -263,12 +263,6 @@ def stop_waiting(request: HttpRequest, id: ObjectId) -> Status[None]:
 # --- Pages' forms --------------------------------------------------------------------------
 
 
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("Text can't contain the NUL character.")
-    return value
-
-
 def _saved_through(form: forms.ModelForm) -> Any:
     """Save through the page's own form, so its rules are the same here; when it
     refuses, a 422 with its words, and nothing is written."""
@@ -304,12 +298,12 @@ class SavedMessageIn(Schema):
     label: Annotated[
         str,
         StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
-        AfterValidator(_no_nul),
+        AfterValidator(no_nul),
     ] = Field(description="What it is for: a check-in, a walk, a tough day.")
     text: Annotated[
         str,
         StringConstraints(strip_whitespace=True, min_length=1, max_length=2000),
-        AfterValidator(_no_nul),
+        AfterValidator(no_nul),
     ]
 
 
@@ -373,7 +367,7 @@ class IdeaIn(Schema):
     title: Annotated[
         str,
         StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-        AfterValidator(_no_nul),
+        AfterValidator(no_nul),
     ] = Field(description="Your idea, in your words.")
     target: TargetName = Field(description="Who it is with.")
     channel: Channel
@@ -386,7 +380,7 @@ class IdeaIn(Schema):
         "steps are offered.",
     )
     why: Annotated[
-        str, StringConstraints(strip_whitespace=True, max_length=300), AfterValidator(_no_nul)
+        str, StringConstraints(strip_whitespace=True, max_length=300), AfterValidator(no_nul)
     ] = Field("", description="Why it helps you (optional).")
 
 
