@@ -476,7 +476,7 @@ def test_the_openapi_schema_describes_the_today_endpoints(client: Client) -> Non
     read = {"200", "401", "422"}
     write = {"401", "403", "404", "422"}
     expected = {
-        "/api/v1/today": {"get": {"200", "401", "422"}},
+        "/api/v1/today": {"get": {"200", "401", "403", "422"}},
         "/api/v1/today/energy": {"put": {"200", "400", "401", "403", "422"}},
         "/api/v1/suggestions/{id}/respond": {"post": {"200", *write}},
         "/api/v1/suggestions/{id}/tone": {"post": {"200", "400", *write}},
