@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.test import Client
 from django.utils import timezone
 
@@ -12,12 +13,22 @@ from kithkin.accounts.models import User
 PASSWORD = "a quiet morning walk"
 
 
+class QuickArgon2PasswordHasher(Argon2PasswordHasher):
+    """Argon2 still, with the smallest cost: the real settings' cost (100 MB of
+    memory per hash) is the point in production and most of a test suite's time."""
+
+    time_cost = 1
+    memory_cost = 8
+    parallelism = 1
+
+
 def pytest_configure() -> None:
     # The manifest storage needs `collectstatic`; tests read static files in place.
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    settings.PASSWORD_HASHERS = ["kithkin.conftest.QuickArgon2PasswordHasher"]
     # API request counts stay in this test process, never in the data folder's
     # cache that other runs on the machine share (kithkin/api/tests/conftest.py
     # empties them around each API test).

@@ -161,3 +161,11 @@ def test_a_name_taken_at_the_last_moment_creates_nothing(client: Client, alice: 
         r = client.post(reverse("signup"), {**GOOD, "username": "Alice"})
     assert "That username was just taken" in r.content.decode()
     assert User.objects.count() == 1
+
+
+def test_passwords_are_hashed_with_argon2_at_full_cost_outside_tests() -> None:
+    # The test run swaps in a cheap Argon2 (kithkin/conftest.py); the real one is
+    # Django's, with its default cost.
+    import kithkin.settings as real
+
+    assert real.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
