@@ -265,7 +265,20 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    return error(request, 422, "invalid", "Some fields need another look.", details=exc.errors)
+    details = [_plain(e) for e in exc.errors]
+    return error(request, 422, "invalid", "Some fields need another look.", details=details)
+
+
+VALUE_ERROR_PREFIX = "Value error, "
+
+
+def _plain(detail: dict) -> dict:
+    """Kithkin's own validators' words as they were written: pydantic puts
+    "Value error, " in front of them."""
+    msg = detail.get("msg")
+    if detail.get("type") == "value_error" and isinstance(msg, str):
+        return {**detail, "msg": msg.removeprefix(VALUE_ERROR_PREFIX)}
+    return detail
 
 
 @api.exception_handler(Http404)

@@ -221,3 +221,20 @@ def test_an_error_a_view_raises_without_a_code_gets_one_from_its_status(
 def test_a_view_refusing_with_a_bare_422_still_says_invalid(client: Client, alice: User) -> None:
     # GET /today without ?energy is refused by the view itself (HttpError 422).
     _error(client.get("/api/v1/today", headers=_auth(alice)), 422, "invalid")
+
+
+@pytest.mark.django_db
+def test_a_validators_words_come_without_pydantics_prefix(client: Client) -> None:
+    _, plain = ApiToken.objects.create_token(
+        User.objects.create_user("erin", password="a quiet morning walk"), "t"
+    )
+    r = client.post(
+        "/api/v1/people",
+        {"name": "Sam", "birthday": "1990-02-30"},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {plain}"},
+    )
+    assert r.status_code == 422
+    messages = [d["msg"] for d in r.json()["details"]]
+    assert "That day doesn't exist in that month." in messages
+    assert not any(m.startswith("Value error") for m in messages)
