@@ -193,4 +193,6 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         script = path.read_text(encoding="utf-8")
     except OSError:
         raise Http404 from None
-    return HttpResponse(script, content_type="text/javascript; charset=utf-8")
+    response = HttpResponse(script, content_type="text/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    return response

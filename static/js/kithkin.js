@@ -20,3 +20,19 @@ document.querySelectorAll("[data-copy]").forEach(function (button) {
     });
   });
 });
+
+// Installable app: the service worker keeps the offline page, the support page and
+// the static files on the device (never a personal page). Its address is on the
+// manifest link so it is named in one place.
+(function () {
+  var link = document.querySelector("link[rel=manifest][data-service-worker]");
+  if (!link || !("serviceWorker" in navigator)) return;
+  navigator.serviceWorker.register(link.getAttribute("data-service-worker"), { scope: "/" })
+    .catch(function () { /* the site works without it */ });
+})();
+
+// "Try again" on the offline page.
+document.querySelectorAll("[data-reload]").forEach(function (button) {
+  button.hidden = false;
+  button.addEventListener("click", function () { window.location.reload(); });
+});
