@@ -16,6 +16,7 @@ ANONYMOUS_PAGES = [
     "password_reset_done",
     "support",
     "privacy",
+    "offline",
 ]
 PERSONAL_PAGES = [
     "today",
