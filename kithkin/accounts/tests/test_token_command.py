@@ -126,7 +126,9 @@ def test_revoke_takes_the_prefix_as_shown_or_the_whole_token(alice: User, shape:
         "with an ellipsis": token.prefix + "…",
         "whole token": plain,
     }[shape]
-    _run("--revoke", given, "alice")
+    # `--revoke=` keeps a prefix that starts with "-" (tokens are URL-safe base64)
+    # from reading as an option.
+    _run(f"--revoke={given}", "alice")
     assert not ApiToken.objects.exists()
 
 
@@ -191,3 +193,10 @@ def test_the_help_shows_each_way_to_use_it() -> None:
     assert "kithkin token USERNAME [--name NAME] [--read-only]" in text
     assert "kithkin token --list USERNAME [--json]" in text
     assert "kithkin token --revoke PREFIX USERNAME" in text
+
+
+def test_a_prefix_starting_with_a_dash_is_revoked_when_written_with_equals(alice: User) -> None:
+    token, _ = ApiToken.objects.create_token(alice, "Script")
+    ApiToken.objects.filter(pk=token.pk).update(prefix="kk_-BbH")
+    _run("--revoke=-BbH", "alice")
+    assert not ApiToken.objects.exists()

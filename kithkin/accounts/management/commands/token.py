@@ -51,7 +51,8 @@ class Command(BaseCommand):
         what.add_argument(
             "--revoke",
             metavar="PREFIX",
-            help="revoke the token with this prefix (as --list shows it) or this whole token",
+            help="revoke the token with this prefix (as --list shows it) or this whole token; "
+            "write --revoke=PREFIX when it starts with -",
         )
         parser.add_argument("--json", action="store_true", help="with --list: print JSON")
 
