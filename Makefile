@@ -34,6 +34,7 @@ test-pg: setup
 
 test-browser: setup
 	@test -x /usr/bin/chromium || { echo "make test-browser: needs Debian's chromium (apt-get install chromium)"; exit 2; }
+	$(BIN)/python .ci/axe.py
 	$(BIN)/pytest -m browser -p no:randomly
 
 lint: setup

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher
@@ -232,13 +235,19 @@ class PageWatch:
         return [url for url in self.requests if not url.startswith(self.origin)]
 
 
-@pytest.fixture(
-    params=[{"width": 390, "height": 844}, {"width": 1280, "height": 900}], ids=["phone", "desktop"]
-)
-def page(request, browser, live_server):
-    context = browser.new_context(
-        viewport=request.param, java_script_enabled=True, timezone_id="Pacific/Auckland"
-    )
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+VIEWPORTS = [PHONE, DESKTOP]
+VIEWPORT_IDS = ["phone", "desktop"]
+
+
+@contextmanager
+def watched_page(browser, live_server, viewport=PHONE, **options) -> Iterator:
+    """A page in a fresh browser context (its own cookies: a second person, or the
+    same person without JavaScript) that fails the test if it asks any other origin
+    for anything or logs an error (a CSP violation shows up as one)."""
+    options.setdefault("timezone_id", "Pacific/Auckland")
+    context = browser.new_context(viewport=viewport, **options)
     page = context.new_page()
     watch = PageWatch(live_server.url)
     page.on("request", lambda r: watch.requests.append(r.url))
@@ -246,10 +255,45 @@ def page(request, browser, live_server):
     page.on("pageerror", lambda e: watch.errors.append(str(e)))
     page.watch = watch
     page.base = live_server.url
-    yield page
-    assert watch.foreign_requests() == [], "every request goes to the same origin"
-    assert watch.errors == [], "no console errors (a CSP violation shows up here)"
-    context.close()
+    try:
+        yield page
+        assert watch.foreign_requests() == [], "every request goes to the same origin"
+        assert watch.errors == [], "no console errors (a CSP violation shows up here)"
+        assert any(url.startswith(live_server.url) for url in watch.requests), "the page was used"
+    finally:
+        context.close()
+
+
+@pytest.fixture(params=VIEWPORTS, ids=VIEWPORT_IDS)
+def page(request, browser, live_server):
+    with watched_page(browser, live_server, request.param) as page:
+        yield page
+
+
+@pytest.fixture(params=VIEWPORTS, ids=VIEWPORT_IDS)
+def viewport(request) -> dict[str, int]:
+    """For tests that open their own pages with `watched_page` (two people, no JavaScript)."""
+    return request.param
+
+
+AXE = settings.BASE_DIR / ".tools" / "axe-core" / "axe.min.js"
+SERIOUS = ("serious", "critical")
+
+
+def axe_violations(page, impacts: tuple[str, ...] = SERIOUS) -> list[str]:
+    """Runs axe-core (fetched from the npm registry by `.ci/axe.py`) inside the page:
+    one line per rule broken at these impacts, naming the first few elements."""
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: run `python .ci/axe.py` (make test-browser does)")
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(AXE.read_text())
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    found = []
+    for violation in result["violations"]:
+        if violation["impact"] in impacts:
+            targets = [str(node["target"]) for node in violation["nodes"][:3]]
+            found.append(f"{page.url}: {violation['id']} ({violation['impact']}) {targets}")
+    return found
 
 
 def screenshot(page, name: str) -> None:
