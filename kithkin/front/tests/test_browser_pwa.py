@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from kithkin.accounts.models import User
 from kithkin.circle.models import Person
 from kithkin.conftest import CHROMIUM, CHROMIUM_ARGS, PageWatch, screenshot
+from kithkin.nudges.models import Channel, ChannelKind
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -145,3 +146,41 @@ def test_installable_works_offline_and_keeps_nothing_personal(app_page, alice: U
     page.context.set_offline(False)
     page.goto(page.base + "/today/")
     expect(page.get_by_role("navigation", name="Main")).to_be_visible()
+
+
+# Counts every time a page asks the browser's notification or push permission.
+COUNT_PERMISSION_ASKS = """
+window.__asks = 0;
+if (window.Notification) {
+  const ask = Notification.requestPermission.bind(Notification);
+  Notification.requestPermission = (...args) => { window.__asks += 1; return ask(...args); };
+}
+if (window.PushManager) {
+  const subscribe = PushManager.prototype.subscribe;
+  PushManager.prototype.subscribe = function (...args) {
+    window.__asks += 1;
+    return subscribe.apply(this, args);
+  };
+}
+"""
+
+
+def test_notifications_are_asked_for_only_when_reminders_are_turned_on(page, alice: User) -> None:
+    Person.objects.create(owner=alice, name="Sam")
+    _sign_in(page, alice)
+    page.context.add_init_script(COUNT_PERMISSION_ASKS)
+    for path in ["/today/", "/people/", "/checkin/", "/plans/", "/insights/", "/settings/"]:
+        page.goto(page.base + path)
+        assert page.evaluate("window.__asks") == 0, path
+    page.goto(page.base + "/settings/reminders/")
+    button = page.get_by_role("button", name="Send reminders to this device")
+    expect(button).to_be_visible()
+    assert page.evaluate("window.__asks") == 0, "opening Reminders asks nothing"
+    # This headless browser says no (nobody is there to answer): the page says how
+    # to allow it later, kindly, and nothing is stored.
+    button.click()
+    expect(page.get_by_role("status")).not_to_be_empty()
+    assert page.evaluate("window.__asks") == 1
+    assert page.evaluate("Notification.permission") in {"denied", "default"}
+    assert not Channel.objects.filter(owner=alice, kind=ChannelKind.PUSH).exists()
+    screenshot(page, "reminders-push-asked")
