@@ -173,11 +173,9 @@ def test_today_done_feeling_not_today_and_another_without_javascript(
     reason="kithkin.css gives every button `display: inline-block`, which beats the "
     "browser's own `[hidden] { display: none }`, so the Copy button shows without JavaScript",
 )
-def test_a_button_that_needs_javascript_is_not_offered_without_it(
-    browser, live_server, viewport
-) -> None:
+def test_a_button_that_needs_javascript_is_not_offered_without_it(browser, live_server) -> None:
     user = _a_person_with_friends()
-    with watched_page(browser, live_server, viewport, java_script_enabled=False) as page:
+    with watched_page(browser, live_server, java_script_enabled=False) as page:
         _log_in(page)
         page.get_by_role("button", name="Some", exact=True).click()
         page.wait_for_url("**/today/")
