@@ -940,21 +940,24 @@ def _week_series(window: Window, weeks: list[Week], attr: str) -> list[tuple[dat
 
 
 def _summary_of(values: list[float], what: str) -> str:
+    """The chart in a sentence, numbers as the active language writes them."""
     if not values:
         return str(_("Nothing noted in this period yet."))
+    if len(values) == 1:
+        # "from 3 to 3; the latest week 3" says one number three times.
+        return str(
+            _("%(what)s: %(value)s on average, in the one week noted so far.")
+            % {"what": what, "value": _number(values[0])}
+        )
     return str(
         _("%(what)s: weekly average from %(low)s to %(high)s; the latest week %(last)s.")
         % {
             "what": what,
-            "low": _fmt(min(values)),
-            "high": _fmt(max(values)),
-            "last": _fmt(values[-1]),
+            "low": _number(min(values)),
+            "high": _number(max(values)),
+            "last": _number(values[-1]),
         }
     )
-
-
-def _fmt(v: float) -> str:
-    return f"{v:.1f}".rstrip("0").rstrip(".")
 
 
 def checkin_charts(window: Window, weeks: list[Week]) -> tuple[ChartBlock[charts.LineChart], ...]:

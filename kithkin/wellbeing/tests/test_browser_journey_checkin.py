@@ -5,6 +5,7 @@ desktop width."""
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import dateformat, timezone
@@ -88,7 +89,7 @@ def test_a_check_in_and_the_loneliness_questionnaire_show_up_on_insights(page) -
 
     checkin = CheckIn.objects.get(owner=person)
     assert (checkin.mood, checkin.energy, checkin.connected) == (3, "some", 4)
-    assert str(checkin.sleep_hours) in ("7.5", "7.50")
+    assert checkin.sleep_hours == Decimal("7.5")
     today = timezone.localtime(timezone.now(), person.zone).date()
     assert checkin.day == today, "the check-in is for the person's own today"
 
@@ -155,8 +156,17 @@ def test_a_check_in_and_the_loneliness_questionnaire_show_up_on_insights(page) -
     expect(week_row.get_by_role("rowheader")).to_have_text(dateformat.format(week_start, "j M Y"))
     # Mood 3 (Okay), energy 2 (Some, on 1-3), connected 4, one check-in.
     expect(week_row.get_by_role("cell")).to_have_text(["3", "2", "4", "1"])
-    mood_chart = page.get_by_role("region", name="Over time").locator("svg[role=img]").first
+    # Each chart is named and summed up in words, with the values picked.
+    over_time = page.locator("section").filter(
+        has=page.get_by_role("heading", name="Over time", level=2)
+    )
+    mood_chart = over_time.get_by_role("img", name="Mood, weekly average")
     expect(mood_chart).to_be_visible()
+    expect(over_time).to_contain_text("Mood: 3 on average, in the one week noted so far.")
+    expect(over_time).to_contain_text("Energy: 2 on average, in the one week noted so far.")
+    expect(over_time).to_contain_text(
+        "Feeling connected: 4 on average, in the one week noted so far."
+    )
 
     # The questionnaire's score, on its chart and in its table.
     ucla_figure = page.locator(

@@ -138,6 +138,17 @@ def test_weekly_averages_match_hand_computed_values(alice: User, alice_client: C
     assert 'role="img" aria-labelledby="chart-mood-title chart-mood-desc"' in html
 
 
+def test_one_week_of_check_ins_is_summed_up_in_one_number(alice: User) -> None:
+    monday = date(2026, 3, 16)
+    check_in(alice, monday, 3, energy="some", connected=4)
+    check_in(alice, monday + timedelta(days=1), 4, energy="some")
+    data = gather(alice)
+    assert data.mood.summary == "Mood: 3.5 on average, in the one week noted so far."
+    assert data.connected.summary == (
+        "Feeling connected: 4 on average, in the one week noted so far."
+    )
+
+
 def test_a_week_without_check_ins_breaks_the_line(alice: User) -> None:
     for day in (date(2026, 3, 2), date(2026, 3, 3), date(2026, 3, 16)):
         check_in(alice, day, 3)
