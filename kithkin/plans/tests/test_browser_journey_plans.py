@@ -171,6 +171,7 @@ def test_a_weekly_walk_with_one_time_skipped_reaches_the_calendar(page) -> None:
     assert axe_violations(page) == []
 
     # --- The plan's own .ics file ---------------------------------------------------
+    # Fetched at its address with the page's session: the plan page doesn't link it yet.
     one_off = page.request.get(f"{page.base}/plans/{plan.pk}/plan.ics")
     assert one_off.ok
     assert one_off.headers["content-type"].startswith("text/calendar")
