@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
@@ -12,6 +13,8 @@ urlpatterns = [
             template_name="accounts/login.html",
             authentication_form=LoginForm,
             redirect_authenticated_user=True,
+            # LoginView names the site after the request's host; the page says Kithkin.
+            extra_context={"site_name": settings.SITE_NAME},
         ),
         name="login",
     ),

@@ -52,6 +52,9 @@ LOADING_ATTRS = re.compile(r"<(script|link|img|iframe|source|video|audio)\b[^>]*
 
 
 def _assert_kind_shell(html: str) -> None:
+    # The site's own name, never the host the request came to (Django's LoginView
+    # would put that there).
+    assert re.search(r'class="brand"[^>]*>Kithkin</a>', html)
     assert 'href="/support/"' in html
     assert "Need support now?" in html
     for element in LOADING_ATTRS.finditer(html):
