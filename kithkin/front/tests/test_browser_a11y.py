@@ -152,17 +152,20 @@ def _check_what_swaps_bring(page, found: list[str]) -> int:
     _check(page, found)
 
     page.goto(page.base + "/plans/")
-    unanswered = page.locator(".occurrence .rsvp button[aria-pressed=false]").first
-    value = unanswered.get_attribute("value")
-    occurrence = page.locator(".occurrence").filter(has=unanswered).first
-    index = occurrence.evaluate("li => [...li.parentNode.children].indexOf(li)")
-    list_of = occurrence.evaluate_handle("li => li.parentNode")
-    unanswered.click()
-    swapped = page.locator(".occurrence").filter(
-        has=page.locator(f"button[value='{value}'][aria-pressed=true]")
+    index = page.evaluate(
+        """() => [...document.querySelectorAll('.occurrence')].findIndex(
+            li => li.querySelector('.rsvp button[aria-pressed=false]'))"""
     )
-    expect(swapped.first).to_be_visible()
-    assert list_of.evaluate(f"ul => !!ul.children[{index}].querySelector('[aria-pressed=true]')")
+    assert index >= 0, "a plan still to answer"
+    occurrence = page.locator(".occurrence").nth(index)
+    answer = occurrence.locator(".rsvp button[aria-pressed=false]").first
+    value = answer.get_attribute("value")
+    page.evaluate("window.stillHere = true")
+    answer.click()
+    expect(occurrence.locator(f".rsvp button[value='{value}']")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    assert page.evaluate("window.stillHere") is True, "htmx swapped the plan in place"
     _check(page, found)
 
     page.goto(page.base + "/welcome/")
@@ -217,7 +220,12 @@ FOCUSED = """() => {
   const ring = rgb(style.outlineColor).slice(0, 3);
   const [a, b] = [lum(ring), lum(bg)].sort((x, y) => y - x);
   const box = el.getBoundingClientRect();
+  // What is drawn at the middle of it: itself, or something covering it (a fixed menu).
+  const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+  const cover = top && !el.contains(top) && !top.contains(el) && !ringOn.contains(top)
+    ? top.tagName.toLowerCase() + '.' + top.className : null;
   return {
+    cover,
     seen,
     what: el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + ' "' +
       (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 40) + '"',
@@ -249,6 +257,8 @@ def _focus_problems(page) -> tuple[int, list[str]]:
             )
         if not focus["onScreen"]:
             problems.append(f"{page.url}: focus on {focus['what']} is off screen")
+        elif focus["cover"]:
+            problems.append(f"{page.url}: {focus['what']} is hidden under {focus['cover']}")
     else:
         problems.append(f"{page.url}: Tab never came back round")
     return stops, problems
