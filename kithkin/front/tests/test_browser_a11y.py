@@ -362,6 +362,8 @@ def test_text_at_twice_the_size_and_a_320px_screen_lose_nothing(browser, live_se
                 page.evaluate("document.documentElement.style.fontSize = ''")
                 page.set_viewport_size({"width": 320, "height": 640})
                 lost += [f"{path} at 320px: {x}" for x in page.evaluate(LOST)]
+                if path == "/today/":
+                    screenshot(page, "a11y-today-narrow")
                 page.set_viewport_size(PHONE)
     assert lost == [], "\n".join(lost)
 
