@@ -348,13 +348,30 @@ LOST = """() => {
 }"""
 
 
+# At the very end of the page, the last words are above a menu fixed along the bottom.
+UNDER_MENU = """() => {
+  const menu = document.querySelector('.main-nav');
+  if (!menu || getComputedStyle(menu).position !== 'fixed') return null;
+  window.scrollTo(0, document.scrollingElement.scrollHeight);
+  const last = [...document.querySelectorAll('.site-footer > *')].pop();
+  const hidden = last.getBoundingClientRect().bottom > menu.getBoundingClientRect().top;
+  window.scrollTo(0, 0);
+  return hidden;
+}"""
+
+
 def test_text_at_twice_the_size_and_a_320px_screen_lose_nothing(browser, live_server) -> None:
     world = lived_in()
     lost: list[str] = []
+    fixed_menus = 0
     for who, paths in _everyone(world):
         with _as(browser, live_server, PHONE, world, who) as page:
             for path in paths:
                 _open(page, path)
+                under = page.evaluate(UNDER_MENU)
+                fixed_menus += under is not None
+                if under:
+                    lost.append(f"{path}: the end of the page stays under the menu")
                 page.evaluate("document.documentElement.style.fontSize = '200%'")
                 lost += [f"{path} at 200%: {x}" for x in page.evaluate(LOST)]
                 if path == "/today/":
@@ -365,6 +382,7 @@ def test_text_at_twice_the_size_and_a_320px_screen_lose_nothing(browser, live_se
                 if path == "/today/":
                     screenshot(page, "a11y-today-narrow")
                 page.set_viewport_size(PHONE)
+    assert fixed_menus >= len(pages(world)), "a signed-in phone has its menu along the bottom"
     assert lost == [], "\n".join(lost)
 
 
