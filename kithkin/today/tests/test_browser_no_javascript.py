@@ -168,11 +168,6 @@ def test_today_done_feeling_not_today_and_another_without_javascript(
         screenshot(page, "nojs-person")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kithkin.css gives every button `display: inline-block`, which beats the "
-    "browser's own `[hidden] { display: none }`, so the Copy button shows without JavaScript",
-)
 def test_a_button_that_needs_javascript_is_not_offered_without_it(browser, live_server) -> None:
     user = _a_person_with_friends()
     with watched_page(browser, live_server, java_script_enabled=False) as page:
