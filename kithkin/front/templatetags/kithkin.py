@@ -4,7 +4,9 @@ from datetime import datetime
 
 from django import template
 from django.contrib.messages.storage.base import Message
+from django.utils import timezone
 from django.utils.timesince import timesince
+from django.utils.translation import gettext
 
 from kithkin.lib.limits import as_id
 
@@ -27,3 +29,13 @@ def since(value: datetime | None, now: datetime | None = None) -> str:
     if value is None:
         return ""
     return timesince(value, now, depth=1)
+
+
+@register.filter
+def ago(value: datetime | None, now: datetime | None = None) -> str:
+    """ "3 days ago", or "just now" inside the first minute (never "0 minutes ago")."""
+    if value is None:
+        return ""
+    if ((now or timezone.now()) - value).total_seconds() < 60:
+        return gettext("just now")
+    return gettext("%(when)s ago") % {"when": since(value, now)}
