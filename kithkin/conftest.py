@@ -296,6 +296,42 @@ def axe_violations(page, impacts: tuple[str, ...] = SERIOUS) -> list[str]:
     return found
 
 
+def fill_log_in(page, username: str, password: str = PASSWORD) -> None:
+    """Fills in and sends the login form the page is showing."""
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+def log_in(page, username: str, password: str = PASSWORD) -> None:
+    """Signs in through the login page, as a person does, and lands on Today."""
+    page.goto(page.base + "/login/")
+    fill_log_in(page, username, password)
+    page.wait_for_url("**/today/")
+
+
+# An address no page has (`every_page.ANONYMOUS_PAGES` lists it: the not-found page).
+NOT_FOUND = "/no/such/page/"
+NOT_FOUND_LOGGED = "Failed to load resource: the server responded with a status of 404 (Not Found)"
+
+
+def expect_not_found_logged(page) -> None:
+    """Chromium logs a 404 as a console error: take the one expected off the page's
+    list (it must be there), so any other error still fails the test."""
+    assert NOT_FOUND_LOGGED in page.watch.errors, "the 404 was logged"
+    page.watch.errors.remove(NOT_FOUND_LOGGED)
+
+
+def open_page(page, path: str) -> None:
+    """Opens `path`: it answers 200, or 404 for the not-found page."""
+    response = page.goto(page.base + path)
+    assert response is not None
+    expected = 404 if path == NOT_FOUND else 200
+    assert response.status == expected, f"{path} answered {response.status}"
+    if path == NOT_FOUND:
+        expect_not_found_logged(page)
+
+
 def screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     width = page.viewport_size["width"]

@@ -11,7 +11,16 @@ from contextlib import contextmanager
 import pytest
 from playwright.sync_api import expect
 
-from kithkin.conftest import AXE, PASSWORD, PHONE, axe_violations, screenshot, watched_page
+from kithkin.conftest import (
+    AXE,
+    PASSWORD,
+    PHONE,
+    axe_violations,
+    log_in,
+    open_page,
+    screenshot,
+    watched_page,
+)
 from kithkin.front.tests.every_page import (
     ANONYMOUS_PAGES,
     World,
@@ -25,9 +34,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # Rules that name controls: axe must run them (nothing here turns one off).
 NAMING_RULES = ("label", "select-name", "button-name", "link-name")
-
-# The not-found page answers 404 on purpose; Chromium logs that as a console error.
-NOT_FOUND = "/no/such/page/"
 
 
 @contextmanager
@@ -45,23 +51,8 @@ def _as(
                 "pat": (world.partner.username, PASSWORD),
                 "gus": (world.guest.username, PASSWORD),
             }[who]
-            page.goto(page.base + "/login/")
-            page.get_by_label("Username").fill(username)
-            page.get_by_label("Password").fill(password)
-            page.get_by_role("button", name="Log in").click()
-            page.wait_for_url(lambda url: "/login/" not in url)
+            log_in(page, username, password)
         yield page
-
-
-def _open(page, path: str) -> None:
-    response = page.goto(page.base + path)
-    assert response is not None
-    expected = 404 if path == NOT_FOUND else 200
-    assert response.status == expected, f"{path} answered {response.status}"
-    if path == NOT_FOUND:
-        page.watch.errors.remove(
-            "Failed to load resource: the server responded with a status of 404 (Not Found)"
-        )
 
 
 def _everyone(world: World) -> list[tuple[str | None, list[str]]]:
@@ -190,7 +181,7 @@ def test_axe_finds_nothing_serious_on_any_page_in_light_or_dark(
     for who, paths in _everyone(world):
         with _as(browser, live_server, viewport, world, who) as page:
             for path in paths:
-                _open(page, path)
+                open_page(page, path)
                 _check(page, found)
                 opened += 1
                 if path == "/people/new/":
@@ -283,7 +274,7 @@ def test_keyboard_focus_is_always_visible_in_light_and_dark(browser, live_server
     with _as(browser, live_server, viewport, world, None) as page:
         for scheme in ("light", "dark"):
             page.emulate_media(color_scheme=scheme)
-            _open(page, "/login/")
+            open_page(page, "/login/")
             stops, found = _focus_problems(page)
             assert stops >= 6, "the skip link, header, form and footer take focus"
             problems += found
@@ -291,12 +282,12 @@ def test_keyboard_focus_is_always_visible_in_light_and_dark(browser, live_server
         for scheme in ("light", "dark"):
             page.emulate_media(color_scheme=scheme)
             for path in ("/today/", "/people/new/", "/checkin/", "/plans/"):
-                _open(page, path)
+                open_page(page, path)
                 stops, found = _focus_problems(page)
                 assert stops >= 10, f"{path} has its controls in the Tab order"
                 problems += found
             if scheme == "dark":
-                _open(page, "/checkin/")
+                open_page(page, "/checkin/")
                 page.get_by_role("radio").first.focus()
                 page.keyboard.press("Tab")
                 page.keyboard.press("Shift+Tab")
@@ -374,7 +365,7 @@ def test_text_at_twice_the_size_and_a_320px_screen_lose_nothing(browser, live_se
     for who, paths in _everyone(world):
         with _as(browser, live_server, PHONE, world, who) as page:
             for path in paths:
-                _open(page, path)
+                open_page(page, path)
                 # A common phone and a common small one (the menu is one line at both).
                 for screen in (PHONE, SMALL_PHONE):
                     page.set_viewport_size(screen)
@@ -423,11 +414,11 @@ def test_less_motion_when_the_person_asks_for_it(browser, live_server, viewport)
     world = lived_in()
     with _as(browser, live_server, viewport, world, "owner") as page:
         for path in ("/today/", "/plans/", "/insights/", "/checkin/", "/welcome/"):
-            _open(page, path)
+            open_page(page, path)
             page.emulate_media(reduced_motion="no-preference")
             # Without the wish, the swap's fade is there: the media query is what stops it.
             assert "main" in " ".join(page.evaluate(MOTION)["moving"]), path
-            _open(page, path)
+            open_page(page, path)
             page.emulate_media(reduced_motion="reduce")
             assert page.evaluate(MOTION) == {"moving": [], "smooth": False}, path
         # A real swap with less motion still moves focus to the new card.

@@ -18,7 +18,14 @@ from django.utils import dateformat, timezone
 from playwright.sync_api import expect
 
 from kithkin.circle.models import Person
-from kithkin.conftest import PASSWORD, make_user, screenshot, watched_page
+from kithkin.conftest import (
+    expect_not_found_logged,
+    fill_log_in,
+    log_in,
+    make_user,
+    screenshot,
+    watched_page,
+)
 from kithkin.partners.models import Partnership
 from kithkin.plans.models import Plan
 from kithkin.wellbeing.models import CheckIn, Goal, Measure, MeasureKind
@@ -87,12 +94,6 @@ def _amara() -> tuple[list[CheckIn], str]:
     return checkins, str(result.range_text)
 
 
-def _log_in(page, username: str) -> None:
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-
-
 def _day(d: date) -> str:
     return dateformat.format(d, "D j M")
 
@@ -127,9 +128,7 @@ def test_a_partner_sees_only_the_shared_check_ins_until_it_is_ended(
         watched_page(browser, live_server, viewport) as b,
     ):
         # Amara: Settings → Accountability partners → add one, tick the check-in items.
-        a.goto(a.base + "/login/")
-        _log_in(a, "amara")
-        a.wait_for_url("**/today/")
+        log_in(a, "amara")
         a.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").click()
         a.wait_for_url("**/settings/")
         a.get_by_role("link", name="Accountability partners").click()
@@ -163,7 +162,7 @@ def test_a_partner_sees_only_the_shared_check_ins_until_it_is_ended(
         ).to_be_visible()
         assert "Amara" not in b.content(), "who invited is shown only after signing in"
         b.get_by_role("link", name="Sign in").click()
-        _log_in(b, "beatrix")
+        fill_log_in(b, "beatrix")
         b.wait_for_url(link)
         expect(
             b.get_by_role("heading", name="Amara would like you as their partner")
@@ -231,8 +230,7 @@ def test_a_partner_sees_only_the_shared_check_ins_until_it_is_ended(
         # list no longer has Amara.
         response = b.reload()
         assert response is not None and response.status == 404
-        # Chromium logs the expected 404 as a console error; nothing else may be there.
-        b.watch.errors[:] = [e for e in b.watch.errors if "status of 404" not in e]
+        expect_not_found_logged(b)
         expect(b.get_by_role("heading", level=1, name="We couldn't find that page")).to_be_visible()
         gone_html = b.content()
         assert "Amara" not in gone_html

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from kithkin.circle.actions import do_save_person
 from kithkin.circle.models import Person, Ring
-from kithkin.conftest import PASSWORD, axe_violations, make_user, screenshot
+from kithkin.conftest import axe_violations, log_in, make_user, screenshot
 from kithkin.plans.models import CalendarFeed, Occurrence, Plan, Rsvp
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,14 +28,6 @@ AT = time(18, 30)
 MINUTES = 45
 DAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 WEEKS_AHEAD = 4
-
-
-def _log_in(page, username: str) -> None:
-    page.goto(page.base + "/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/today/")
 
 
 def _when(at: datetime) -> str:
@@ -111,7 +103,7 @@ def test_a_weekly_walk_with_one_time_skipped_reaches_the_calendar(page) -> None:
     first_day: date = today + timedelta(days=3)
     first = datetime.combine(first_day, AT, tzinfo=ZONE)
     weekday = dateformat.format(first_day, "l")
-    _log_in(page, "walker")
+    log_in(page, "walker")
 
     # --- The New plan page ----------------------------------------------------------
     page.get_by_role("link", name="Plans").click()

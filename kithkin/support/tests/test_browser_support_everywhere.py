@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
-from kithkin.conftest import PASSWORD, screenshot, watched_page
+from kithkin.conftest import PASSWORD, log_in, open_page, screenshot, watched_page
 from kithkin.front.tests.every_page import (
     ANONYMOUS_PAGES,
     guest_pages,
@@ -33,7 +33,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SUPPORT = "Need support now?"
 MAX_TABS = 3  # the skip link, the site's name, then support
-NOT_FOUND = "/no/such/page/"
 # Pages to keep a picture of, with the focus on the link.
 PICTURED = {"/today/", "/login/", "/partners/shared/"}
 
@@ -71,20 +70,10 @@ def _on_support_page(page) -> None:
     expect(page.get_by_role("heading", level=1, name=SUPPORT)).to_be_visible()
 
 
-def _open(page, path: str) -> None:
-    response = page.goto(page.base + path)
-    assert response is not None
-    expected = 404 if path == NOT_FOUND else 200
-    assert response.status == expected, f"answered {response.status}"
-    if path == NOT_FOUND:
-        # Chromium logs the expected 404 as a console error; nothing else may be there.
-        page.watch.errors[:] = [e for e in page.watch.errors if "status of 404" not in e]
-
-
 def _check(page, path: str, picture: str, tap: bool) -> str | None:
     """One fresh load: the link is in reach of a thumb and of the keyboard, then it is
     followed by a tap or by Enter (the pages take turns, so both ways are used)."""
-    _open(page, path)
+    open_page(page, path)
     link = _support_link(page)
     if link.count() != 1:
         return f"{link.count()} support links in the header"
@@ -128,14 +117,6 @@ def _walk(page, paths: list[str], who: str) -> list[str]:
     return failures
 
 
-def _log_in(page, username: str, password: str = PASSWORD) -> None:
-    page.goto(page.base + "/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/today/")
-
-
 @pytest.mark.parametrize("who", ["owner", "partner", "guest"])
 def test_support_is_one_tap_and_three_keys_away_on_every_signed_in_page(
     browser, live_server, viewport, who: str
@@ -147,7 +128,7 @@ def test_support_is_one_tap_and_three_keys_away_on_every_signed_in_page(
         "guest": (world.guest.username, PASSWORD, guest_pages(world)),
     }[who]
     with watched_page(browser, live_server, viewport) as page:
-        _log_in(page, username, password)
+        log_in(page, username, password)
         failures = _walk(page, paths, who)
     assert failures == [], "\n".join(failures)
 

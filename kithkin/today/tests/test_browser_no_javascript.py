@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from kithkin.circle import actions as circle_actions
 from kithkin.circle.models import Channel, Person, Ring
-from kithkin.conftest import PASSWORD, make_user, screenshot, watched_page
+from kithkin.conftest import log_in, make_user, screenshot, watched_page
 from kithkin.today.models import DayEnergy, Outcome, Suggestion
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -59,14 +59,6 @@ class Loads:
         return [m for m, _url in after] == ["POST", "GET"] and after[0][1].endswith(action)
 
 
-def _log_in(page) -> None:
-    page.goto(page.base + "/login/")
-    page.get_by_label("Username").fill("noor")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/today/")
-
-
 def _card_of(page, suggestion: Suggestion):
     return page.get_by_role("article").filter(has=page.locator(f"#suggestion-{suggestion.pk}"))
 
@@ -77,7 +69,7 @@ def test_today_done_feeling_not_today_and_another_without_javascript(
     user = _a_person_with_friends()
     with watched_page(browser, live_server, viewport, java_script_enabled=False) as page:
         loads = Loads(page)
-        _log_in(page)
+        log_in(page, user.username)
         today = timezone.localdate(timezone=user.zone)
 
         # Energy: one tap, a whole page back.
@@ -171,7 +163,7 @@ def test_today_done_feeling_not_today_and_another_without_javascript(
 def test_a_button_that_needs_javascript_is_not_offered_without_it(browser, live_server) -> None:
     user = _a_person_with_friends()
     with watched_page(browser, live_server, java_script_enabled=False) as page:
-        _log_in(page)
+        log_in(page, user.username)
         page.get_by_role("button", name="Some", exact=True).click()
         page.wait_for_url("**/today/")
         assert Suggestion.objects.filter(owner=user).exclude(draft="").exists()

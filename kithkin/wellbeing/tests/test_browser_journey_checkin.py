@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from kithkin.circle.actions import do_log_interaction, do_save_person
 from kithkin.circle.models import Person, Ring
-from kithkin.conftest import PASSWORD, SCREENSHOTS, axe_violations, make_user, screenshot
+from kithkin.conftest import SCREENSHOTS, axe_violations, log_in, make_user, screenshot
 from kithkin.wellbeing.models import CheckIn, Measure
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,14 +29,6 @@ CIRCLE = [
 # The UCLA-3 answers picked on the page, in the order of its three questions.
 UCLA3_PICKS = ["Often", "Some of the time", "Often"]
 UCLA3_VALUES = {"Hardly ever": 1, "Some of the time": 2, "Often": 3}
-
-
-def _log_in(page, username: str) -> None:
-    page.goto(page.base + "/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/today/")
 
 
 def _a_circle(owner) -> list[Person]:
@@ -68,7 +60,7 @@ def _open_table(page, within, **table: object):
 def test_a_check_in_and_the_loneliness_questionnaire_show_up_on_insights(page) -> None:
     person = make_user("journey", timezone="Europe/London")
     circle = _a_circle(person)
-    _log_in(page, "journey")
+    log_in(page, "journey")
 
     # --- The check-in ------------------------------------------------------------
     page.get_by_role("link", name="Check-in").click()

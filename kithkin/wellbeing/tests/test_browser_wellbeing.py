@@ -10,24 +10,16 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from kithkin.accounts.models import User
-from kithkin.conftest import PASSWORD, SCREENSHOTS, make_user, screenshot
+from kithkin.conftest import SCREENSHOTS, log_in, make_user, screenshot
 from kithkin.support.models import HardDay
 from kithkin.wellbeing.models import CheckIn, Goal
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _log_in(page, username: str, password: str = PASSWORD) -> None:
-    page.goto(page.base + "/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/today/")
-
-
 def test_a_check_in_in_a_few_taps(page) -> None:
     make_user("erin", timezone="Pacific/Auckland")
-    _log_in(page, "erin")
+    log_in(page, "erin")
     page.get_by_role("link", name="Check-in").click()
     page.wait_for_url("**/checkin/")
     page.get_by_role("radio", name="Good").first.check()
@@ -46,7 +38,7 @@ def test_insights_draw_the_circle_map_from_a_lived_in_account(page) -> None:
     out = io.StringIO()
     call_command("demo", stdout=out)
     password = re.search(r"with the password (\S+)", out.getvalue()).group(1)  # type: ignore[union-attr]
-    _log_in(page, "demo", password)
+    log_in(page, "demo", password)
     page.get_by_role("link", name="Insights").click()
     page.wait_for_url("**/insights/")
     circle_map = page.locator("svg.circle-map")
@@ -69,7 +61,7 @@ def test_insights_draw_the_circle_map_from_a_lived_in_account(page) -> None:
 
 def test_a_goal_in_one_tap(page) -> None:
     make_user("finn")
-    _log_in(page, "finn")
+    log_in(page, "finn")
     page.goto(page.base + "/goals/new/")
     page.get_by_role("button", name="A call with someone each week").click()
     page.wait_for_url(re.compile(r".*/goals/.*"))
@@ -79,7 +71,7 @@ def test_a_goal_in_one_tap(page) -> None:
 
 def test_im_struggling_brings_a_warm_card_that_can_be_put_away(page) -> None:
     user: User = make_user("gus")
-    _log_in(page, "gus")
+    log_in(page, "gus")
     page.get_by_role("button", name="I'm struggling").click()
     page.wait_for_url("**/today/**")
     card = page.locator("#support-card")
