@@ -259,7 +259,10 @@ def rank(snap: Snapshot, *, seed: int, limit: int = 3) -> list[Pick]:
                 continue
             owed = p.reply_owed_since is not None
             due = p.next_due_at is not None and p.next_due_at <= snap.now
-            if not owed and not due:
+            # Someone added but with nothing logged yet isn't due, but is welcome in
+            # a spare place: otherwise a first day would offer nobody from the circle.
+            new = not due and p.last_contact_at is None
+            if not owed and not due and not new:
                 continue
             if not owed and p.id in yesterday:
                 continue
@@ -278,6 +281,10 @@ def rank(snap: Snapshot, *, seed: int, limit: int = 3) -> list[Pick]:
                 # Far above any drift score: a reply owed always comes first.
                 score = 1000 + min((snap.now - p.reply_owed_since).days, 365)
                 reasons.append(Reason("reply_owed", {"since": p.reply_owed_since}))
+            elif new:
+                # Below anyone due (their least is 25; an idea's draw adds at most 10).
+                score = 0.0
+                reasons.append(Reason("not_logged_yet"))
             else:
                 assert p.next_due_at is not None  # noqa: S101 - due
                 past_due = (snap.now - p.next_due_at) / timedelta(days=p.cadence_days)

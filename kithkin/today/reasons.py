@@ -38,6 +38,10 @@ def describe(reason: dict[str, object], person: Person | None, now: datetime) ->
         since = datetime.fromisoformat(str(data["since"]))
         gap = gap_words((now - since.astimezone(now.tzinfo)).days)
         return _("It's been %(gap)s.") % {"gap": gap}
+    if code == "not_logged_yet":
+        return _("Nothing logged with %(name)s yet: a small hello is a good start.") % {
+            "name": name
+        }
     if code == "lifts_you":
         return _("You usually feel lifted after time with %(name)s.") % {"name": name}
     if code == "fits_energy":

@@ -84,8 +84,8 @@ def _add_someone(page, name: str, ring: str, interest: str) -> int:
 
 def _we_last_talked(page, person_id: int, weeks_ago: int) -> None:
     """On their page: "More details" and the day they last talked, as someone who
-    is adding an old friend does. (Someone just added is due after their circle's
-    rhythm from today; saying when you last talked is what makes them due now.)"""
+    is adding an old friend does. (That makes them due now: they come first on Today,
+    and the people just added, with nothing logged, fill any places left.)"""
     page.goto(f"{page.base}/people/{person_id}/")
     page.get_by_role("link", name="More details (when, how it felt, a note)").click()
     page.wait_for_url("**/log/**")

@@ -275,6 +275,33 @@ def test_one_bad_evening_does_not_condemn_a_friend() -> None:
     assert [k.person_id for k in rank(snap([once]), seed=5) if k.person_id] == [2]
 
 
+def test_someone_just_added_is_welcome_on_a_first_day() -> None:
+    # Added today, nothing logged: not due for a month, but not left out either.
+    new = sam(last_contact_at=None, next_due_at=NOW + timedelta(days=30))
+    picks = rank(snap([new], energy="low"), seed=1)
+    mine = [k for k in picks if k.person_id == 1]
+    assert len(mine) == 1
+    assert mine[0].reasons[0].code == "not_logged_yet"
+    assert BY_SLUG[mine[0].idea].effort == "tiny"
+
+
+def test_someone_logged_and_not_due_still_waits_for_their_day() -> None:
+    later = sam(last_contact_at=NOW - timedelta(days=2), next_due_at=NOW + timedelta(days=5))
+    assert [k.person_id for k in rank(snap([later]), seed=1) if k.person_id] == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(case=snapshots())
+def test_anyone_due_or_owed_a_reply_comes_before_someone_just_added(
+    case: tuple[Snapshot, int, int],
+) -> None:
+    s, seed, limit = case
+    codes = [k.reasons[0].code for k in rank(s, seed=seed, limit=limit) if k.person_id]
+    if "not_logged_yet" in codes:
+        first_new = codes.index("not_logged_yet")
+        assert all(c == "not_logged_yet" for c in codes[first_new:])
+
+
 def test_low_energy_means_tiny_steps() -> None:
     picks = rank(snap([sam()], energy="low"), seed=2)
     assert all(BY_SLUG[k.idea].effort == "tiny" for k in picks)

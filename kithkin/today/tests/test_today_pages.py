@@ -43,6 +43,18 @@ def test_it_asks_for_energy_first(alice_client: Client) -> None:
     assert not Suggestion.objects.exists()
 
 
+def test_on_a_first_day_someone_just_added_is_suggested(alice_client: Client, alice: User) -> None:
+    r = alice_client.post(reverse("add_person"), {"name": "Noor Haddad", "ring": Ring.CLOSE})
+    assert r.status_code == 302
+    noor = Person.objects.get(owner=alice, name="Noor Haddad")
+    assert noor.next_due_at is not None and noor.next_due_at > timezone.now()  # not due yet
+    suggestions = _pick(alice_client, "low")
+    mine = [s for s in suggestions if s.person_id == noor.pk]
+    assert len(mine) == 1 and mine[0].reasons[0]["code"] == "not_logged_yet"
+    html = _html(alice_client, reverse("today"))
+    assert "Nothing logged with Noor yet: a small hello is a good start." in html
+
+
 def test_one_tap_gives_one_to_three_suggestions_with_reasons_and_words(
     alice_client: Client, alice: User
 ) -> None:
