@@ -11,7 +11,8 @@ from django.db import IntegrityError
 from django.test import Client
 from django.utils import timezone
 
-from kithkin.accounts.models import ApiToken, User
+from kithkin.accounts.models import User
+from kithkin.api.tests.helpers import bearer, send
 from kithkin.wellbeing.models import CheckIn
 
 pytestmark = pytest.mark.django_db
@@ -29,19 +30,6 @@ FIELDS = {
     "note",
     "tags",
 }
-
-
-def _auth(user: User, scope: str = "write") -> dict[str, str]:
-    _, plain = ApiToken.objects.create_token(user, "t", scope=scope)
-    return {"Authorization": f"Bearer {plain}"}
-
-
-def _send(client: Client, method: str, url: str, auth: dict[str, str], body: Any = None) -> Any:
-    if body is None:
-        return getattr(client, method)(url, headers=auth)
-    return getattr(client, method)(
-        url, json.dumps(body), content_type="application/json", headers=auth
-    )
 
 
 def _snapshot() -> list[Any]:
@@ -70,7 +58,7 @@ def test_post_with_every_field_answers_with_exactly_the_documented_fields(
         "note": "Lunch with Kim.",
         "tags": [" Lunch ", "KIM", "lunch"],
     }
-    r = _send(client, "post", URL, _auth(alice), body)
+    r = send(client, "post", URL, bearer(alice), body)
     assert r.status_code == 201, r.content
     out = r.json()
     assert set(out) == FIELDS
@@ -89,7 +77,7 @@ def test_only_mood_is_needed_and_the_date_defaults_to_the_owners_today(
 ) -> None:
     # 14:00 UTC is already tomorrow in Sydney, where Charlie lives.
     with time_machine.travel("2026-11-22 14:00Z", tick=False):
-        r = _send(client, "post", URL, _auth(charlie), {"mood": 2})
+        r = send(client, "post", URL, bearer(charlie), {"mood": 2})
     assert r.status_code == 201, r.content
     assert r.json() == {
         "id": r.json()["id"],
@@ -111,7 +99,7 @@ def test_a_day_that_already_has_a_check_in_is_a_409_pointing_at_patch(
     day = _today(alice)
     existing = CheckIn.objects.create(owner=alice, day=day, mood=3, note="first")
     before = _snapshot()
-    r = _send(client, "post", URL, _auth(alice), {"date": day.isoformat(), "mood": 5})
+    r = send(client, "post", URL, bearer(alice), {"date": day.isoformat(), "mood": 5})
     assert r.status_code == 409
     out = r.json()
     assert out["code"] == "exists" and out["id"] == existing.pk
@@ -124,7 +112,7 @@ def test_another_persons_check_in_on_the_same_day_is_no_conflict(
 ) -> None:
     day = date(2026, 1, 10)
     CheckIn.objects.create(owner=bob, day=day, mood=1)
-    r = _send(client, "post", URL, _auth(alice), {"date": "2026-01-10", "mood": 4})
+    r = send(client, "post", URL, bearer(alice), {"date": "2026-01-10", "mood": 4})
     assert r.status_code == 201
 
 
@@ -146,7 +134,7 @@ def test_a_create_that_loses_a_race_is_a_409_too(
 
     monkeypatch.setattr(CheckIn.objects, "filter", first_look_sees_nothing)
     monkeypatch.setattr(CheckIn.objects, "create", insert_hits_the_constraint)
-    r = _send(client, "post", URL, _auth(alice), {"mood": 5})
+    r = send(client, "post", URL, bearer(alice), {"mood": 5})
     assert r.status_code == 409 and r.json() == {
         "code": "exists",
         "message": r.json()["message"],
@@ -195,7 +183,7 @@ def test_bad_input_is_a_422_with_a_clear_message_and_writes_nothing(
 ) -> None:
     CheckIn.objects.create(owner=alice, day=date(2026, 1, 1), mood=3)
     before = _snapshot()
-    r = _send(client, "post", URL, _auth(alice), body)
+    r = send(client, "post", URL, bearer(alice), body)
     assert r.status_code == 422, r.content
     out = r.json()
     assert out["code"] == "invalid"
@@ -206,24 +194,24 @@ def test_bad_input_is_a_422_with_a_clear_message_and_writes_nothing(
 def test_a_future_day_is_refused_in_the_owners_time_zone(client: Client, bob: User) -> None:
     # 02:00 UTC on the 23rd is still the 22nd in New York, where Bob lives.
     with time_machine.travel("2026-11-23 02:00Z", tick=False):
-        r = _send(client, "post", URL, _auth(bob), {"date": "2026-11-23", "mood": 3})
+        r = send(client, "post", URL, bearer(bob), {"date": "2026-11-23", "mood": 3})
         assert r.status_code == 422
         assert "still to come" in r.json()["details"][0]["msg"]
         assert r.json()["details"][0]["loc"] == ["body", "payload", "date"]
-        r = _send(client, "post", URL, _auth(bob), {"date": "2026-11-22", "mood": 3})
+        r = send(client, "post", URL, bearer(bob), {"date": "2026-11-22", "mood": 3})
         assert r.status_code == 201
     assert CheckIn.objects.count() == 1
 
 
 def test_a_read_only_token_cant_write(client: Client, alice: User) -> None:
     checkin = CheckIn.objects.create(owner=alice, day=date(2026, 1, 1), mood=3)
-    auth = _auth(alice, scope="read")
+    auth = bearer(alice, scope="read")
     before = _snapshot()
-    assert _send(client, "post", URL, auth, {"mood": 3}).status_code == 403
-    assert _send(client, "patch", f"{URL}/{checkin.pk}", auth, {"mood": 1}).status_code == 403
-    assert _send(client, "delete", f"{URL}/{checkin.pk}", auth).status_code == 403
+    assert send(client, "post", URL, auth, {"mood": 3}).status_code == 403
+    assert send(client, "patch", f"{URL}/{checkin.pk}", auth, {"mood": 1}).status_code == 403
+    assert send(client, "delete", f"{URL}/{checkin.pk}", auth).status_code == 403
     assert _snapshot() == before
-    assert _send(client, "get", URL, auth).status_code == 200
+    assert send(client, "get", URL, auth).status_code == 200
 
 
 def test_no_token_is_a_401(client: Client) -> None:
@@ -240,16 +228,16 @@ def test_the_list_is_newest_first_paginated_and_filtered_by_dates(
     for i in range(1, 8):
         CheckIn.objects.create(owner=alice, day=date(2026, 3, i), mood=3)
     CheckIn.objects.create(owner=bob, day=date(2026, 3, 4), mood=1)
-    auth = _auth(alice)
-    out = _send(client, "get", URL, auth).json()
+    auth = bearer(alice)
+    out = send(client, "get", URL, auth).json()
     assert out["count"] == 7
     assert [c["date"] for c in out["items"]][:2] == ["2026-03-07", "2026-03-06"]
-    out = _send(client, "get", f"{URL}?since=2026-03-03&until=2026-03-05", auth).json()
+    out = send(client, "get", f"{URL}?since=2026-03-03&until=2026-03-05", auth).json()
     assert [c["date"] for c in out["items"]] == ["2026-03-05", "2026-03-04", "2026-03-03"]
-    out = _send(client, "get", f"{URL}?page_size=2&page=2", auth).json()
+    out = send(client, "get", f"{URL}?page_size=2&page=2", auth).json()
     assert [c["date"] for c in out["items"]] == ["2026-03-05", "2026-03-04"]
-    assert _send(client, "get", f"{URL}?since=March", auth).status_code == 422
-    assert _send(client, "get", f"{URL}?page=0", auth).status_code == 422
+    assert send(client, "get", f"{URL}?since=March", auth).status_code == 422
+    assert send(client, "get", f"{URL}?page=0", auth).status_code == 422
 
 
 def test_the_list_takes_a_fixed_number_of_queries(
@@ -259,24 +247,24 @@ def test_the_list_takes_a_fixed_number_of_queries(
         CheckIn(owner=alice, day=date(2026, 1, 1) + timedelta(days=i), mood=3, tags=["a"])
         for i in range(80)
     )
-    auth = _auth(alice)
+    auth = bearer(alice)
     with django_assert_max_num_queries(5):
-        r = _send(client, "get", f"{URL}?page_size=100", auth)
+        r = send(client, "get", f"{URL}?page_size=100", auth)
     assert len(r.json()["items"]) == 80
 
 
 def test_one_check_in_and_another_persons_is_a_404(client: Client, alice: User, bob: User) -> None:
     mine = CheckIn.objects.create(owner=alice, day=date(2026, 1, 1), mood=3, note="mine")
     theirs = CheckIn.objects.create(owner=bob, day=date(2026, 1, 1), mood=1, note="bob's")
-    auth = _auth(alice)
-    r = _send(client, "get", f"{URL}/{mine.pk}", auth)
+    auth = bearer(alice)
+    r = send(client, "get", f"{URL}/{mine.pk}", auth)
     assert r.status_code == 200 and r.json()["note"] == "mine"
     before = _snapshot()
     for method, body in (("get", None), ("patch", {"mood": 5}), ("delete", None)):
-        r = _send(client, method, f"{URL}/{theirs.pk}", auth, body)
+        r = send(client, method, f"{URL}/{theirs.pk}", auth, body)
         assert r.status_code == 404 and r.json()["code"] == "not_found"
     assert _snapshot() == before
-    assert _send(client, "get", f"{URL}/99999999999999999999", auth).status_code == 422
+    assert send(client, "get", f"{URL}/99999999999999999999", auth).status_code == 422
 
 
 # --- Change and delete -------------------------------------------------------------------
@@ -293,11 +281,11 @@ def test_patch_changes_only_what_is_sent_and_null_clears(client: Client, alice: 
         note="kept",
         tags=["a"],
     )
-    r = _send(
+    r = send(
         client,
         "patch",
         f"{URL}/{checkin.pk}",
-        _auth(alice),
+        bearer(alice),
         {"mood": 4, "energy": None, "sleep_hours": 8, "tags": ["B", "b"]},
     )
     assert r.status_code == 200, r.content
@@ -326,7 +314,7 @@ def test_a_bad_patch_is_a_422_and_changes_nothing(
 ) -> None:
     checkin = CheckIn.objects.create(owner=alice, day=date(2026, 1, 1), mood=2, note="kept")
     before = _snapshot()
-    r = _send(client, "patch", f"{URL}/{checkin.pk}", _auth(alice), body)
+    r = send(client, "patch", f"{URL}/{checkin.pk}", bearer(alice), body)
     assert r.status_code == 422, r.content
     assert _snapshot() == before
 
@@ -335,23 +323,23 @@ def test_moving_a_check_in_onto_a_day_that_has_one_is_a_409(client: Client, alic
     first = CheckIn.objects.create(owner=alice, day=date(2026, 1, 1), mood=2)
     second = CheckIn.objects.create(owner=alice, day=date(2026, 1, 2), mood=4)
     before = _snapshot()
-    r = _send(client, "patch", f"{URL}/{second.pk}", _auth(alice), {"date": "2026-01-01"})
+    r = send(client, "patch", f"{URL}/{second.pk}", bearer(alice), {"date": "2026-01-01"})
     assert r.status_code == 409
     assert r.json()["code"] == "exists" and r.json()["id"] == first.pk
     assert _snapshot() == before
-    r = _send(client, "patch", f"{URL}/{second.pk}", _auth(alice), {"date": "2026-01-03"})
+    r = send(client, "patch", f"{URL}/{second.pk}", bearer(alice), {"date": "2026-01-03"})
     assert r.status_code == 200 and r.json()["date"] == "2026-01-03"
     # Its own day again is fine.
-    r = _send(client, "patch", f"{URL}/{second.pk}", _auth(alice), {"date": "2026-01-03"})
+    r = send(client, "patch", f"{URL}/{second.pk}", bearer(alice), {"date": "2026-01-03"})
     assert r.status_code == 200
 
 
 def test_delete(client: Client, alice: User) -> None:
     checkin = CheckIn.objects.create(owner=alice, day=date(2026, 1, 1), mood=2)
-    r = _send(client, "delete", f"{URL}/{checkin.pk}", _auth(alice))
+    r = send(client, "delete", f"{URL}/{checkin.pk}", bearer(alice))
     assert r.status_code == 204
     assert not CheckIn.objects.exists()
-    assert _send(client, "delete", f"{URL}/{checkin.pk}", _auth(alice)).status_code == 404
+    assert send(client, "delete", f"{URL}/{checkin.pk}", bearer(alice)).status_code == 404
 
 
 # --- Odd input that once slipped through --------------------------------------------------
@@ -369,7 +357,7 @@ def test_text_with_a_broken_character_is_a_422_not_a_crash(
     client: Client, alice: User, body: str
 ) -> None:
     before = _snapshot()
-    r = client.post(URL, body, content_type="application/json", headers=_auth(alice))
+    r = client.post(URL, body, content_type="application/json", headers=bearer(alice))
     assert r.status_code == 422, r.content
     assert "broken character" in json.dumps(r.json()["details"])
     assert _snapshot() == before
@@ -382,7 +370,7 @@ def test_a_patch_with_a_broken_character_is_a_422(client: Client, alice: User) -
         f"{URL}/{checkin.pk}",
         '{"note": "\\ud83d"}',
         content_type="application/json",
-        headers=_auth(alice),
+        headers=bearer(alice),
     )
     assert r.status_code == 422, r.content
     assert _snapshot() == before
@@ -398,27 +386,27 @@ def test_the_date_is_written_yyyy_mm_dd_and_nothing_else(
     # Left to pydantic, 0 would become 1 January 1970 (a Unix time) and be saved.
     checkin = CheckIn.objects.create(owner=alice, day=date(2026, 1, 2), mood=2)
     before = _snapshot()
-    auth = _auth(alice)
-    r = _send(client, "post", URL, auth, {"mood": 3, "date": value})
+    auth = bearer(alice)
+    r = send(client, "post", URL, auth, {"mood": 3, "date": value})
     assert r.status_code == 422, r.content
     assert "YYYY-MM-DD" in json.dumps(r.json()["details"])
-    r = _send(client, "patch", f"{URL}/{checkin.pk}", auth, {"date": value})
+    r = send(client, "patch", f"{URL}/{checkin.pk}", auth, {"date": value})
     assert r.status_code == 422, r.content
     assert _snapshot() == before
 
 
 def test_the_list_filters_take_yyyy_mm_dd_only(client: Client, alice: User) -> None:
     CheckIn.objects.create(owner=alice, day=date(2026, 1, 2), mood=2)
-    auth = _auth(alice)
-    assert _send(client, "get", f"{URL}?since=0", auth).status_code == 422
-    assert _send(client, "get", f"{URL}?until=86400", auth).status_code == 422
-    assert _send(client, "get", f"{URL}?since=2026-01-02", auth).json()["count"] == 1
+    auth = bearer(alice)
+    assert send(client, "get", f"{URL}?since=0", auth).status_code == 422
+    assert send(client, "get", f"{URL}?until=86400", auth).status_code == 422
+    assert send(client, "get", f"{URL}?since=2026-01-02", auth).json()["count"] == 1
 
 
 def test_line_breaks_count_once_towards_the_note_limit(client: Client, alice: User) -> None:
     # 2,500 lines of "a" are 5,000 characters however the line breaks are sent.
     note = "a\r\n" * 2499 + "a"
-    r = _send(client, "post", URL, _auth(alice), {"mood": 3, "note": note})
+    r = send(client, "post", URL, bearer(alice), {"mood": 3, "note": note})
     assert r.status_code == 201, r.content
     assert CheckIn.objects.get().note == "a\n" * 2499 + "a"
 
@@ -426,7 +414,7 @@ def test_line_breaks_count_once_towards_the_note_limit(client: Client, alice: Us
 def test_unreadable_json_is_a_documented_400(client: Client, alice: User) -> None:
     checkin = CheckIn.objects.create(owner=alice, day=date(2026, 1, 2), mood=2)
     before = _snapshot()
-    auth = _auth(alice)
+    auth = bearer(alice)
     for method, url in (("post", URL), ("patch", f"{URL}/{checkin.pk}")):
         r = getattr(client, method)(
             url, '{"mood": 3,', content_type="application/json", headers=auth

@@ -12,15 +12,11 @@ from django.test import Client
 
 from kithkin.accounts.models import ApiToken, User
 from kithkin.api import people
+from kithkin.api.tests.helpers import bearer
 from kithkin.circle.models import Person
 from kithkin.wellbeing.models import CheckIn
 
 CODE = re.compile(r"[a-z]+(_[a-z]+)*")
-
-
-def _auth(user: User, scope: str = "write") -> dict[str, str]:
-    _, plain = ApiToken.objects.create_token(user, "script", scope=scope)
-    return {"Authorization": f"Bearer {plain}"}
 
 
 def _error(r: Any, status: int, code: str) -> dict[str, Any]:
@@ -40,7 +36,7 @@ def _error(r: Any, status: int, code: str) -> dict[str, Any]:
 def test_a_body_that_isnt_json_is_a_400_invalid_json(
     client: Client, alice: User, body: Any
 ) -> None:
-    r = client.post("/api/v1/people", body, content_type="application/json", headers=_auth(alice))
+    r = client.post("/api/v1/people", body, content_type="application/json", headers=bearer(alice))
     error = _error(r, 400, "invalid_json")
     assert "isn't valid JSON" in error["message"]
     assert not Person.objects.exists()
@@ -57,7 +53,7 @@ def test_a_read_only_token_writing_is_a_403(client: Client, alice: User) -> None
         "/api/v1/people",
         {"name": "Sam"},
         content_type="application/json",
-        headers=_auth(alice, "read"),
+        headers=bearer(alice, "read"),
     )
     error = _error(r, 403, "forbidden")
     assert "only read" in error["message"]
@@ -69,7 +65,7 @@ def test_unknown_ids_someone_elses_and_unknown_addresses_are_a_404(
     client: Client, alice: User, bob: User
 ) -> None:
     bobs = Person.objects.create(owner=bob, name="Bob's friend")
-    auth = _auth(alice)
+    auth = bearer(alice)
     missing = _error(client.get("/api/v1/people/999999", headers=auth), 404, "not_found")
     # Someone else's is answered exactly like one that doesn't exist.
     assert (
@@ -83,7 +79,7 @@ def test_unknown_ids_someone_elses_and_unknown_addresses_are_a_404(
 def test_a_method_the_address_doesnt_answer_is_a_405_naming_those_it_does(
     client: Client, alice: User
 ) -> None:
-    r = client.put("/api/v1/people", {}, content_type="application/json", headers=_auth(alice))
+    r = client.put("/api/v1/people", {}, content_type="application/json", headers=bearer(alice))
     error = _error(r, 405, "method_not_allowed")
     assert set(r["Allow"].replace(" ", "").split(",")) == {"GET", "POST"}
     assert "GET" in error["message"]
@@ -98,7 +94,7 @@ def test_a_clash_with_what_is_stored_is_a_409_with_its_own_code(
         "/api/v1/checkins",
         {"date": "2026-01-02", "mood": 4},
         content_type="application/json",
-        headers=_auth(alice),
+        headers=bearer(alice),
     )
     assert r.status_code == 409
     assert r.json()["code"] == "exists"
@@ -112,7 +108,7 @@ def test_a_body_over_the_size_limit_is_a_413(client: Client, alice: User, settin
         "/api/v1/people",
         {"name": "Sam", "notes": notes},
         content_type="application/json",
-        headers=_auth(alice),
+        headers=bearer(alice),
     )
     error = _error(r, 413, "too_large")
     assert "2 MB" in error["message"]
@@ -125,7 +121,7 @@ def test_a_request_django_refuses_to_read_is_a_400(
 ) -> None:
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
     query = "&".join(f"f{i}=1" for i in range(10))
-    _error(client.get(f"/api/v1/people?{query}", headers=_auth(alice)), 400, "bad_request")
+    _error(client.get(f"/api/v1/people?{query}", headers=bearer(alice)), 400, "bad_request")
 
 
 @pytest.mark.django_db
@@ -134,7 +130,7 @@ def test_fields_that_need_another_look_are_a_422_naming_each(client: Client, ali
         "/api/v1/people",
         {"name": "", "ring": "closest", "nope": 1},
         content_type="application/json",
-        headers=_auth(alice),
+        headers=bearer(alice),
     )
     error = _error(r, 422, "invalid")
     where = {tuple(d["loc"]) for d in error["details"]}
@@ -160,7 +156,7 @@ def test_a_server_error_is_a_json_500_that_keeps_its_details_in_the_log(
             "/api/v1/people",
             {"name": "Sam"},
             content_type="application/json",
-            headers=_auth(alice),
+            headers=bearer(alice),
         )
     _error(r, 500, "server_error")
     assert b"secret detail" not in r.content
@@ -184,7 +180,7 @@ def test_the_test_client_still_sees_a_server_errors_exception(
             "/api/v1/people",
             {"name": "Sam"},
             content_type="application/json",
-            headers=_auth(alice),
+            headers=bearer(alice),
         )
 
 
@@ -220,7 +216,7 @@ def test_an_error_a_view_raises_without_a_code_gets_one_from_its_status(
 @pytest.mark.django_db
 def test_a_view_refusing_with_a_bare_422_still_says_invalid(client: Client, alice: User) -> None:
     # GET /today without ?energy is refused by the view itself (HttpError 422).
-    _error(client.get("/api/v1/today", headers=_auth(alice)), 422, "invalid")
+    _error(client.get("/api/v1/today", headers=bearer(alice)), 422, "invalid")
 
 
 @pytest.mark.django_db

@@ -8,17 +8,13 @@ import pytest
 import time_machine
 from django.test import Client
 
-from kithkin.accounts.models import ApiToken, User
+from kithkin.accounts.models import User
+from kithkin.api.tests.helpers import bearer
 from kithkin.wellbeing.models import Measure
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/measures"
-
-
-def _auth(user: User, scope: str = "write") -> dict[str, str]:
-    _, plain = ApiToken.objects.create_token(user, "t", scope=scope)
-    return {"Authorization": f"Bearer {plain}"}
 
 
 def _post(client: Client, auth: dict[str, str], body: Any) -> Any:
@@ -32,7 +28,7 @@ def _snapshot() -> list[Any]:
 def test_a_ucla3_is_stored_with_its_score_and_range(client: Client, charlie: User) -> None:
     # 14:00 UTC is already the 23rd in Sydney, where Charlie lives.
     with time_machine.travel("2026-11-22 14:00Z", tick=False):
-        r = _post(client, _auth(charlie), {"kind": "ucla3", "answers": [3, 2, 2], "direct": 4})
+        r = _post(client, bearer(charlie), {"kind": "ucla3", "answers": [3, 2, 2], "direct": 4})
     assert r.status_code == 201, r.content
     out = r.json()
     assert out == {
@@ -50,7 +46,7 @@ def test_a_ucla3_is_stored_with_its_score_and_range(client: Client, charlie: Use
 
 
 def test_a_ucla3_below_the_range(client: Client, alice: User) -> None:
-    r = _post(client, _auth(alice), {"kind": "ucla3", "answers": [1, 1, 3], "direct": 1})
+    r = _post(client, bearer(alice), {"kind": "ucla3", "answers": [1, 1, 3], "direct": 1})
     assert (r.json()["score"], r.json()["range"]) == (5, "less_lonely")
 
 
@@ -61,7 +57,7 @@ def test_a_ucla3_below_the_range(client: Client, alice: User) -> None:
 def test_a_who5_is_scored_times_four(
     client: Client, alice: User, answers: list[int], score: int, range_: str
 ) -> None:
-    r = _post(client, _auth(alice), {"kind": "who5", "answers": answers})
+    r = _post(client, bearer(alice), {"kind": "who5", "answers": answers})
     assert r.status_code == 201, r.content
     assert (r.json()["score"], r.json()["range"], r.json()["direct"]) == (score, range_, None)
 
@@ -94,7 +90,7 @@ def test_answers_that_dont_fit_are_a_422_and_nothing_is_written(
 ) -> None:
     Measure.objects.create(owner=alice, kind="who5", taken_on=date(2026, 1, 1), answers=[], score=0)
     before = _snapshot()
-    r = _post(client, _auth(alice), body)
+    r = _post(client, bearer(alice), body)
     assert r.status_code == 422, r.content
     assert r.json()["code"] == "invalid"
     assert message in json.dumps(r.json()["details"], ensure_ascii=False)
@@ -102,7 +98,7 @@ def test_answers_that_dont_fit_are_a_422_and_nothing_is_written(
 
 
 def test_a_read_only_token_cant_record_one(client: Client, alice: User) -> None:
-    r = _post(client, _auth(alice, "read"), {"kind": "who5", "answers": [1, 1, 1, 1, 1]})
+    r = _post(client, bearer(alice, "read"), {"kind": "who5", "answers": [1, 1, 1, 1, 1]})
     assert r.status_code == 403
     assert not Measure.objects.exists()
 
@@ -119,7 +115,7 @@ def test_the_list_is_newest_first_their_own_only_and_by_kind(
     Measure.objects.create(
         owner=bob, kind="who5", taken_on=date(2026, 3, 5), answers=[0] * 5, score=0
     )
-    auth = _auth(alice)
+    auth = bearer(alice)
     out = client.get(URL, headers=auth).json()
     assert out["count"] == 2
     assert [(m["kind"], m["score"], m["range"]) for m in out["items"]] == [
@@ -140,7 +136,7 @@ def test_the_list_takes_a_fixed_number_of_queries(
         Measure(owner=alice, kind="who5", taken_on=date(2026, 1, 1), answers=[3] * 5, score=60)
         for _ in range(50)
     )
-    auth = _auth(alice)
+    auth = bearer(alice)
     with django_assert_max_num_queries(5):
         assert len(client.get(f"{URL}?page_size=100", headers=auth).json()["items"]) == 50
 
@@ -152,7 +148,7 @@ def test_no_token_is_a_401(client: Client) -> None:
 
 
 def test_the_422_names_the_answer_that_doesnt_fit(client: Client, alice: User) -> None:
-    auth = _auth(alice)
+    auth = bearer(alice)
     r = _post(client, auth, {"kind": "who5", "answers": [1, 2, 9, 4, 5]})
     (detail,) = r.json()["details"]
     assert detail["loc"] == ["body", "payload", "answers", 2]
@@ -163,7 +159,7 @@ def test_the_422_names_the_answer_that_doesnt_fit(client: Client, alice: User) -
 
 
 def test_unreadable_json_is_a_documented_400(client: Client, alice: User) -> None:
-    r = client.post(URL, '{"kind": ', content_type="application/json", headers=_auth(alice))
+    r = client.post(URL, '{"kind": ', content_type="application/json", headers=bearer(alice))
     assert r.status_code == 400 and set(r.json()) == {"code", "message"}
     assert not Measure.objects.exists()
     paths = client.get("/api/v1/openapi.json").json()["paths"]

@@ -9,24 +9,14 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
-from kithkin.accounts.models import ApiToken, User
+from kithkin.accounts.models import User
 from kithkin.api.schemas import RingName
+from kithkin.api.tests.helpers import bearer, send
 from kithkin.circle import cadence
 from kithkin.circle.models import RING_SLUGS, Interaction, Person, Ring
 from kithkin.circle.tests.factories import contact, person
 
 pytestmark = pytest.mark.django_db
-
-
-def _auth(user: User, scope: str = "write") -> dict[str, str]:
-    _, plain = ApiToken.objects.create_token(user, "t", scope=scope)
-    return {"Authorization": f"Bearer {plain}"}
-
-
-def _send(client: Client, method: str, url: str, auth: dict[str, str], body: Any) -> Any:
-    return getattr(client, method)(
-        url, json.dumps(body), content_type="application/json", headers=auth
-    )
 
 
 def _snapshot() -> list[Any]:
@@ -51,7 +41,7 @@ def test_it_creates_a_person_with_every_field(client: Client, alice: User) -> No
         "trusted": True,
     }
     with time_machine.travel("2026-11-22 10:00Z", tick=False):
-        r = _send(client, "post", "/api/v1/people", _auth(alice), body)
+        r = send(client, "post", "/api/v1/people", bearer(alice), body)
     assert r.status_code == 201, r.content
     out = r.json()
     sam = Person.objects.get(pk=out["id"], owner=alice)
@@ -73,7 +63,7 @@ def test_it_creates_a_person_with_every_field(client: Client, alice: User) -> No
 
 
 def test_it_fills_in_gentle_defaults(client: Client, alice: User) -> None:
-    r = _send(client, "post", "/api/v1/people", _auth(alice), {"name": "Jo"})
+    r = send(client, "post", "/api/v1/people", bearer(alice), {"name": "Jo"})
     assert r.status_code == 201
     out = r.json()
     assert out["ring"] == "wider"
@@ -85,7 +75,7 @@ def test_it_fills_in_gentle_defaults(client: Client, alice: User) -> None:
 
 
 def test_it_can_add_someone_already_set_aside(client: Client, alice: User) -> None:
-    r = _send(client, "post", "/api/v1/people", _auth(alice), {"name": "Jo", "archived": True})
+    r = send(client, "post", "/api/v1/people", bearer(alice), {"name": "Jo", "archived": True})
     assert r.status_code == 201
     assert r.json()["archived"] is True
     assert Person.objects.get(pk=r.json()["id"]).archived_at is not None
@@ -98,7 +88,7 @@ def test_it_can_add_someone_already_set_aside(client: Client, alice: User) -> No
 def test_it_takes_a_birthday_with_or_without_the_year(
     client: Client, alice: User, birthday: str, year: int | None, month: int, day: int
 ) -> None:
-    r = _send(client, "post", "/api/v1/people", _auth(alice), {"name": "Jo", "birthday": birthday})
+    r = send(client, "post", "/api/v1/people", bearer(alice), {"name": "Jo", "birthday": birthday})
     assert r.status_code == 201, r.content
     assert r.json()["birthday"] == birthday
     jo = Person.objects.get(pk=r.json()["id"])
@@ -144,12 +134,12 @@ def test_it_takes_a_birthday_with_or_without_the_year(
 def test_invalid_values_are_a_422_and_nothing_is_written(
     client: Client, alice: User, change: dict[str, Any]
 ) -> None:
-    auth = _auth(alice)
+    auth = bearer(alice)
     sam = person(alice, "Sam")
     before = _snapshot()
 
-    created = _send(client, "post", "/api/v1/people", auth, {"name": "Jo", **change})
-    patched = _send(client, "patch", f"/api/v1/people/{sam.pk}", auth, change)
+    created = send(client, "post", "/api/v1/people", auth, {"name": "Jo", **change})
+    patched = send(client, "patch", f"/api/v1/people/{sam.pk}", auth, change)
 
     for r in (created, patched):
         assert r.status_code == 422, (change, r.content)
@@ -161,7 +151,7 @@ def test_invalid_values_are_a_422_and_nothing_is_written(
 
 
 def test_a_422_names_the_field_and_says_why(client: Client, alice: User) -> None:
-    r = _send(client, "post", "/api/v1/people", _auth(alice), {"name": "Jo", "birthday": "--02-30"})
+    r = send(client, "post", "/api/v1/people", bearer(alice), {"name": "Jo", "birthday": "--02-30"})
     [detail] = r.json()["details"]
     assert detail["loc"] == ["body", "payload", "birthday"]
     assert "doesn't exist" in detail["msg"]
@@ -169,7 +159,7 @@ def test_a_422_names_the_field_and_says_why(client: Client, alice: User) -> None
 
 def test_it_reads_one_person(client: Client, alice: User) -> None:
     sam = person(alice, "Sam", Ring.INNER, birthday_month=2, birthday_day=29)
-    r = client.get(f"/api/v1/people/{sam.pk}", headers=_auth(alice))
+    r = client.get(f"/api/v1/people/{sam.pk}", headers=bearer(alice))
     assert r.status_code == 200
     assert r.json()["name"] == "Sam"
     assert r.json()["ring"] == "inner"
@@ -190,7 +180,7 @@ def test_patch_changes_only_what_is_sent(client: Client, alice: User) -> None:
         birthday_month=4,
         birthday_day=28,
     )
-    r = _send(client, "patch", f"/api/v1/people/{sam.pk}", _auth(alice), {"nickname": "S"})
+    r = send(client, "patch", f"/api/v1/people/{sam.pk}", bearer(alice), {"nickname": "S"})
     assert r.status_code == 200
     sam.refresh_from_db()
     assert sam.nickname == "S"
@@ -215,7 +205,7 @@ def test_patch_null_clears_what_can_be_empty(client: Client, alice: User) -> Non
         k: None
         for k in ("cadence_days", "min_days_between", "paused_until", "quiet_hours", "birthday")
     }
-    r = _send(client, "patch", f"/api/v1/people/{sam.pk}", _auth(alice), cleared)
+    r = send(client, "patch", f"/api/v1/people/{sam.pk}", bearer(alice), cleared)
     assert r.status_code == 200
     assert {k: r.json()[k] for k in cleared} == cleared
     sam.refresh_from_db()
@@ -228,10 +218,10 @@ def test_patch_null_clears_what_can_be_empty(client: Client, alice: User) -> Non
 def test_changing_ring_or_cadence_moves_when_they_are_next_due(client: Client, alice: User) -> None:
     with time_machine.travel("2026-11-22 10:00Z", tick=False):
         sam = person(alice, "Sam", Ring.WIDER)
-        auth = _auth(alice)
-        r = _send(client, "patch", f"/api/v1/people/{sam.pk}", auth, {"ring": "inner"})
+        auth = bearer(alice)
+        r = send(client, "patch", f"/api/v1/people/{sam.pk}", auth, {"ring": "inner"})
         assert r.json()["next_due_at"] == "2026-11-29T00:00:00Z"
-        r = _send(client, "patch", f"/api/v1/people/{sam.pk}", auth, {"cadence_days": 2})
+        r = send(client, "patch", f"/api/v1/people/{sam.pk}", auth, {"cadence_days": 2})
         assert r.json()["next_due_at"] == "2026-11-24T00:00:00Z"
     sam.refresh_from_db()
     assert sam.next_due_at == cadence.next_due(sam.created_at, 2, alice.zone)
@@ -239,19 +229,19 @@ def test_changing_ring_or_cadence_moves_when_they_are_next_due(client: Client, a
 
 def test_archiving_and_bringing_back_through_patch(client: Client, alice: User) -> None:
     sam = person(alice, "Sam")
-    auth = _auth(alice)
-    r = _send(client, "patch", f"/api/v1/people/{sam.pk}", auth, {"archived": True})
+    auth = bearer(alice)
+    r = send(client, "patch", f"/api/v1/people/{sam.pk}", auth, {"archived": True})
     assert r.json()["archived"] is True
     sam.refresh_from_db()
     set_aside_at = sam.archived_at
     assert set_aside_at is not None
 
     # Archiving again keeps the original moment.
-    _send(client, "patch", f"/api/v1/people/{sam.pk}", auth, {"archived": True})
+    send(client, "patch", f"/api/v1/people/{sam.pk}", auth, {"archived": True})
     sam.refresh_from_db()
     assert sam.archived_at == set_aside_at
 
-    r = _send(client, "patch", f"/api/v1/people/{sam.pk}", auth, {"archived": False})
+    r = send(client, "patch", f"/api/v1/people/{sam.pk}", auth, {"archived": False})
     assert r.json()["archived"] is False
     sam.refresh_from_db()
     assert sam.archived_at is None
@@ -263,7 +253,7 @@ def test_delete_removes_the_person_and_keeps_their_interactions(
     sam = person(alice, "Sam")
     kim = person(alice, "Kim")
     together = contact(alice, [sam, kim])
-    r = client.delete(f"/api/v1/people/{sam.pk}", headers=_auth(alice))
+    r = client.delete(f"/api/v1/people/{sam.pk}", headers=bearer(alice))
     assert r.status_code == 204
     assert r.content == b""
     assert not Person.objects.filter(pk=sam.pk).exists()
@@ -273,7 +263,7 @@ def test_delete_removes_the_person_and_keeps_their_interactions(
 def test_it_lists_people_a_page_at_a_time(client: Client, alice: User) -> None:
     for name in ["Ada", "Bea", "Cy"]:
         person(alice, name)
-    auth = _auth(alice)
+    auth = bearer(alice)
     first = client.get("/api/v1/people?page_size=2", headers=auth).json()
     second = client.get("/api/v1/people?page_size=2&page=2", headers=auth).json()
     assert first["count"] == second["count"] == 3
@@ -288,7 +278,7 @@ def test_it_lists_by_ring_then_name_and_filters(client: Client, alice: User) -> 
     old = person(alice, "Old Friend", Ring.CLOSE)
     old.archived_at = timezone.now()
     old.save()
-    auth = _auth(alice)
+    auth = bearer(alice)
 
     def names(query: str = "") -> list[str]:
         r = client.get(f"/api/v1/people{query}", headers=auth)
@@ -306,7 +296,7 @@ def test_it_lists_by_ring_then_name_and_filters(client: Client, alice: User) -> 
 
 
 def test_a_bad_filter_is_a_422(client: Client, alice: User) -> None:
-    r = client.get("/api/v1/people?ring=bestie", headers=_auth(alice))
+    r = client.get("/api/v1/people?ring=bestie", headers=bearer(alice))
     assert r.status_code == 422
     assert r.json()["code"] == "invalid"
 
@@ -316,7 +306,7 @@ def test_listing_people_takes_the_same_few_queries_however_many(
 ) -> None:
     for i in range(35):
         person(alice, f"Person {i:02}", interests=["jazz"], channels=["text"])
-    auth = _auth(alice)
+    auth = bearer(alice)
     # The token lookup, recording its use, the count and the page.
     with django_assert_max_num_queries(4):
         r = client.get("/api/v1/people?page_size=100", headers=auth)
@@ -328,12 +318,12 @@ def test_nobody_else_sees_or_changes_alices_people(
 ) -> None:
     sam = person(alice, "Sam")
     before = _snapshot()
-    auth = _auth(charlie)
+    auth = bearer(charlie)
     url = f"/api/v1/people/{sam.pk}"
     answers = [
         client.get(url, headers=auth),
-        _send(client, "patch", url, auth, {"name": "Taken"}),
-        _send(client, "patch", url, auth, {"archived": True}),
+        send(client, "patch", url, auth, {"name": "Taken"}),
+        send(client, "patch", url, auth, {"archived": True}),
         client.delete(url, headers=auth),
     ]
     for r in answers:
@@ -348,13 +338,13 @@ def test_nobody_else_sees_or_changes_alices_people(
 
 def test_a_read_only_token_can_read_but_not_write(client: Client, alice: User) -> None:
     sam = person(alice, "Sam")
-    auth = _auth(alice, scope="read")
+    auth = bearer(alice, scope="read")
     before = _snapshot()
     assert client.get("/api/v1/people", headers=auth).status_code == 200
     assert client.get(f"/api/v1/people/{sam.pk}", headers=auth).status_code == 200
     writes = [
-        _send(client, "post", "/api/v1/people", auth, {"name": "Jo"}),
-        _send(client, "patch", f"/api/v1/people/{sam.pk}", auth, {"name": "Jo"}),
+        send(client, "post", "/api/v1/people", auth, {"name": "Jo"}),
+        send(client, "patch", f"/api/v1/people/{sam.pk}", auth, {"name": "Jo"}),
         client.delete(f"/api/v1/people/{sam.pk}", headers=auth),
     ]
     for r in writes:
@@ -370,14 +360,14 @@ def test_without_a_token_it_is_a_401(client: Client, alice: User) -> None:
 
 
 def test_a_wrong_method_is_a_405_with_an_error_object(client: Client, alice: User) -> None:
-    r = client.put("/api/v1/people", headers=_auth(alice))
+    r = client.put("/api/v1/people", headers=bearer(alice))
     assert r.status_code == 405
     assert r.json()["code"] == "method_not_allowed"
     assert set(r["Allow"].split(", ")) == {"GET", "POST"}
 
 
 def test_a_non_numeric_id_is_a_422(client: Client, alice: User) -> None:
-    r = client.get("/api/v1/people/sam", headers=_auth(alice))
+    r = client.get("/api/v1/people/sam", headers=bearer(alice))
     assert r.status_code == 422
     assert r.json()["code"] == "invalid"
 
@@ -412,6 +402,6 @@ def test_a_broken_character_is_refused_and_nothing_is_written(
     # A lone surrogate can be written in JSON but can't be stored as UTF-8.
     body = json.dumps({"name": "Sam", field: "caf\ud800"})
     assert "\\ud800" in body
-    r = client.post("/api/v1/people", body, content_type="application/json", headers=_auth(alice))
+    r = client.post("/api/v1/people", body, content_type="application/json", headers=bearer(alice))
     assert r.status_code == 422
     assert not Person.objects.exists()
