@@ -5,15 +5,12 @@ schema says of an operation, and a plan to work on."""
 from __future__ import annotations
 
 import json
-from datetime import date, time
 from typing import Any
 
 from django.db.models import Model
 from django.test import Client
 
 from kithkin.accounts.models import ApiToken, User
-from kithkin.plans import actions as plan_actions
-from kithkin.plans.models import Plan
 
 
 def bearer(user: User, scope: str = "write") -> dict[str, str]:
@@ -80,19 +77,3 @@ def assert_documented(
                 path,
                 code,
             )
-
-
-def weekly_plan(owner: User, **fields: Any) -> Plan:
-    """A plan of the owner's, saved as the pages save one: "Call Mum" on Sundays at
-    18:00 from 1 March 2026 in their time zone, unless `fields` say otherwise
-    (`people`: who takes part)."""
-    values: dict[str, Any] = {
-        "title": "Call Mum",
-        "rrule": "FREQ=WEEKLY;BYDAY=SU",
-        "start_date": date(2026, 3, 1),
-        "start_time": time(18, 0),
-        "timezone": owner.timezone,
-        **fields,
-    }
-    people = values.pop("people", [])
-    return plan_actions.do_save_plan(Plan(owner=owner, **values), people)

@@ -13,10 +13,11 @@ import time_machine
 from django.test import Client
 
 from kithkin.accounts.models import User
-from kithkin.api.tests.helpers import assert_documented, bearer, rows, send, weekly_plan
+from kithkin.api.tests.helpers import assert_documented, bearer, rows, send
 from kithkin.circle.models import Interaction, Person
 from kithkin.plans import actions
 from kithkin.plans.models import Occurrence, Plan, PlanGuest, PlanPerson
+from kithkin.plans.tests.factories import weekly_plan
 
 pytestmark = pytest.mark.django_db
 

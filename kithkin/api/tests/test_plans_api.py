@@ -9,10 +9,11 @@ from django.test import Client
 from django.utils import timezone
 
 from kithkin.accounts.models import User
-from kithkin.api.tests.helpers import bearer, error_messages, rows, send, weekly_plan
+from kithkin.api.tests.helpers import bearer, error_messages, rows, send
 from kithkin.circle.models import Person
 from kithkin.plans import actions
 from kithkin.plans.models import Occurrence, Plan, PlanPerson
+from kithkin.plans.tests.factories import weekly_plan
 
 pytestmark = pytest.mark.django_db
 

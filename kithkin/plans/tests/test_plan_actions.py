@@ -12,6 +12,7 @@ from kithkin.circle.models import Interaction, InteractionPerson, Person
 from kithkin.plans import actions
 from kithkin.plans.models import Occurrence, Plan
 from kithkin.plans.recurrence import RecurrenceError
+from kithkin.plans.tests.factories import weekly_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -23,18 +24,6 @@ def _at(key: str) -> datetime:
     at = actions.parse_key(key)
     assert at is not None
     return at
-
-
-def _plan(owner: User, people: list[Person] | None = None, **fields: Any) -> Plan:
-    values: dict[str, Any] = {
-        "title": "Call Mum",
-        "rrule": "FREQ=WEEKLY;BYDAY=SU",
-        "start_date": date(2026, 3, 1),
-        "start_time": time(18, 0),
-        "timezone": owner.timezone,
-        **fields,
-    }
-    return actions.do_save_plan(Plan(owner=owner, **values), people or [])
 
 
 @pytest.fixture
@@ -55,7 +44,7 @@ def test_done_logs_one_contact_with_the_plans_people_and_the_feeling(
 ) -> None:
     mum = Person.objects.create(owner=alice, name="Mum")
     ana = Person.objects.create(owner=alice, name="Ana")
-    plan = _plan(alice, [mum, ana])
+    plan = weekly_plan(alice, [mum, ana])
     data = {"start": SUNDAY, "channel": "video", "feeling": "lifted", "back": "plan"}
     with time_machine.travel(NOW, tick=False):
         r = alice_client.post(f"/plans/{plan.pk}/done/", data)
@@ -80,8 +69,8 @@ def test_done_defaults_to_in_person_with_a_place_and_a_call_without(
     alice: User,
 ) -> None:
     with time_machine.travel(NOW, tick=False):
-        call = actions.do_mark_done(alice, _plan(alice), _at(SUNDAY))
-        walk = actions.do_mark_done(alice, _plan(alice, place="Park"), _at(SUNDAY))
+        call = actions.do_mark_done(alice, weekly_plan(alice), _at(SUNDAY))
+        walk = actions.do_mark_done(alice, weekly_plan(alice, place="Park"), _at(SUNDAY))
     assert call.interaction is not None and call.interaction.channel == "call"
     assert walk.interaction is not None and walk.interaction.channel == "in_person"
 
@@ -89,7 +78,7 @@ def test_done_defaults_to_in_person_with_a_place_and_a_call_without(
 def test_done_with_htmx_returns_the_occurrence_and_can_be_taken_back(
     alice_client: Client, alice: User
 ) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     htmx = {"HX-Request": "true"}
     with time_machine.travel(NOW, tick=False):
         r = alice_client.post(f"/plans/{plan.pk}/done/", {"start": SUNDAY}, headers=htmx)
@@ -108,7 +97,7 @@ def test_done_with_htmx_returns_the_occurrence_and_can_be_taken_back(
 
 
 def test_taking_done_back_keeps_the_answer(alice: User) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     with time_machine.travel(NOW, tick=False):
         actions.do_rsvp(alice, plan, _at(SUNDAY), "going")
         actions.do_mark_done(alice, plan, _at(SUNDAY))
@@ -118,7 +107,7 @@ def test_taking_done_back_keeps_the_answer(alice: User) -> None:
 
 
 def test_a_time_still_to_come_cant_be_marked_done(alice_client: Client, alice: User) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     with time_machine.travel("2026-03-08 12:00Z", tick=False):
         r = alice_client.post(f"/plans/{plan.pk}/done/", {"start": SUNDAY})
     assert r.status_code == 302
@@ -126,7 +115,7 @@ def test_a_time_still_to_come_cant_be_marked_done(alice_client: Client, alice: U
 
 
 def test_a_feeling_given_later_is_added_to_the_same_contact(alice: User) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     with time_machine.travel(NOW, tick=False):
         actions.do_mark_done(alice, plan, _at(SUNDAY))
         actions.do_mark_done(alice, plan, _at(SUNDAY), feeling="drained")
@@ -134,7 +123,7 @@ def test_a_feeling_given_later_is_added_to_the_same_contact(alice: User) -> None
 
 
 def test_a_skipped_time_is_never_logged_or_counted(alice: User) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     actions.do_rsvp(alice, plan, _at(SUNDAY), "skip")
     assert not Interaction.objects.exists()
     row = Occurrence.objects.get()
@@ -147,7 +136,7 @@ def test_a_skipped_time_is_never_logged_or_counted(alice: User) -> None:
 def test_cancel_one_takes_out_just_that_time_and_can_bring_it_back(
     alice_client: Client, alice: User, reschedules: list[tuple[int, str, int]]
 ) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     reschedules.clear()
     with time_machine.travel("2026-03-05 12:00Z", tick=False):
         r = alice_client.post(f"/plans/{plan.pk}/cancel-one/", {"start": SUNDAY})
@@ -164,7 +153,9 @@ def test_cancel_one_takes_out_just_that_time_and_can_bring_it_back(
 
 
 def test_cancel_one_in_the_spring_forward_gap_names_the_local_start(alice: User) -> None:
-    plan = _plan(alice, rrule="FREQ=DAILY", start_date=date(2026, 3, 28), start_time=time(1, 30))
+    plan = weekly_plan(
+        alice, rrule="FREQ=DAILY", start_date=date(2026, 3, 28), start_time=time(1, 30)
+    )
     gap = _at("2026-03-29T01:30:00Z")  # 02:30 BST: 01:30 didn't happen that day
     assert actions.do_cancel_occurrence(plan, gap)
     assert plan.exdates == ["2026-03-29T01:30"]
@@ -173,23 +164,23 @@ def test_cancel_one_in_the_spring_forward_gap_names_the_local_start(alice: User)
 
 def test_saving_checks_the_rule_and_writes_nothing_when_it_cant_be_used(alice: User) -> None:
     with pytest.raises(RecurrenceError):
-        _plan(alice, rrule="FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30")
+        weekly_plan(alice, rrule="FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30")
     with pytest.raises(RecurrenceError):
-        _plan(alice, timezone="Nowhere/Special")
+        weekly_plan(alice, timezone="Nowhere/Special")
     assert not Plan.objects.exists()
 
 
 def test_saving_refuses_someone_elses_person(alice: User, bob: User) -> None:
     theirs = Person.objects.create(owner=bob, name="Bob's friend")
     with pytest.raises(PermissionError):
-        _plan(alice, [theirs])
+        weekly_plan(alice, [theirs])
     assert not Plan.objects.exists()
 
 
 def test_every_change_to_when_reschedules_the_reminder(
     alice: User, bob: User, reschedules: list[tuple[int, str, int]]
 ) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     actions.do_join(bob, plan)
     plan.title = "Sunday call"
     actions.do_save_plan(plan)
@@ -204,8 +195,8 @@ def test_every_change_to_when_reschedules_the_reminder(
 def test_upcoming_lists_own_and_joined_plans_in_five_queries(
     alice: User, bob: User, django_assert_num_queries: Any
 ) -> None:
-    mine = _plan(alice)
-    theirs = _plan(
+    mine = weekly_plan(alice)
+    theirs = weekly_plan(
         bob, title="Bob's walk", rrule="FREQ=WEEKLY;BYDAY=SA", start_date=date(2026, 3, 7)
     )
     actions.do_join(alice, theirs)
@@ -223,7 +214,7 @@ def test_upcoming_lists_own_and_joined_plans_in_five_queries(
 def test_the_owner_sees_each_guests_answer(alice: User, bob: User) -> None:
     bob.first_name = "Robert"
     bob.save()
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     actions.do_join(bob, plan)
     actions.do_rsvp(bob, plan, _at("2026-03-15T18:00:00Z"), "going")
     with time_machine.travel(NOW, tick=False):
@@ -242,7 +233,7 @@ def _answers(plan: Plan) -> list[tuple[str, str, str, bool]]:
 
 
 def test_answers_done_and_cancelled_times_follow_a_new_time_of_day(alice: User, bob: User) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     actions.do_join(bob, plan)
     with time_machine.travel(NOW, tick=False):
         actions.do_mark_done(alice, plan, _at(SUNDAY))
@@ -272,7 +263,7 @@ def test_answers_done_and_cancelled_times_follow_a_new_time_of_day(alice: User, 
 
 
 def test_answers_follow_a_new_time_zone_on_the_same_local_day(alice: User) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     actions.do_rsvp(alice, plan, _at("2026-03-15T18:00:00Z"), "skip")
     plan.timezone = "America/New_York"
     actions.do_save_plan(plan)
@@ -281,7 +272,7 @@ def test_answers_follow_a_new_time_zone_on_the_same_local_day(alice: User) -> No
 
 
 def test_answers_stay_put_when_their_day_is_no_longer_in_the_plan(alice: User) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     with time_machine.travel(NOW, tick=False):
         actions.do_mark_done(alice, plan, _at(SUNDAY))
     plan.rrule, plan.start_date = "FREQ=WEEKLY;BYDAY=MO", date(2026, 3, 2)

@@ -12,23 +12,12 @@ from kithkin.accounts.models import User
 from kithkin.circle.models import Person
 from kithkin.plans import actions
 from kithkin.plans.models import Occurrence, Plan, PlanPerson
+from kithkin.plans.tests.factories import weekly_plan
 
 pytestmark = pytest.mark.django_db
 
 # Thursday 5 March 2026, noon in London.
 NOW = "2026-03-05 12:00Z"
-
-
-def _plan(owner: User, people: list[Person] | None = None, **fields: Any) -> Plan:
-    values: dict[str, Any] = {
-        "title": "Call Mum",
-        "rrule": "FREQ=WEEKLY;BYDAY=SU",
-        "start_date": date(2026, 3, 1),
-        "start_time": time(18, 0),
-        "timezone": owner.timezone,
-        **fields,
-    }
-    return actions.do_save_plan(Plan(owner=owner, **values), people or [])
 
 
 def _form(**changes: Any) -> dict[str, Any]:
@@ -89,8 +78,8 @@ def test_it_lists_the_next_four_weeks_by_day_with_energy_place_and_people(
     alice_client: Client, alice: User
 ) -> None:
     mum = Person.objects.create(owner=alice, name="Margaret Jones", nickname="Mum")
-    _plan(alice, [mum], place="Her kitchen")
-    _plan(alice, title="Later", rrule="", start_date=date(2026, 4, 20))
+    weekly_plan(alice, [mum], place="Her kitchen")
+    weekly_plan(alice, title="Later", rrule="", start_date=date(2026, 4, 20))
     with time_machine.travel(NOW, tick=False):
         r = alice_client.get("/plans/")
     days = r.context["days"]
@@ -111,7 +100,7 @@ def test_it_shows_plans_in_another_zone_at_the_viewers_time_with_the_plans_own(
     client: Client, bob: User
 ) -> None:
     client.force_login(bob)
-    _plan(bob, timezone="Europe/London")
+    weekly_plan(bob, timezone="Europe/London")
     with time_machine.travel(NOW, tick=False):
         page = _text(client.get("/plans/"))
     # 18:00 in London (GMT) is 14:00 in New York on 8 March (already on EDT).
@@ -123,11 +112,11 @@ def test_the_list_takes_a_constant_number_of_queries(
 ) -> None:
     people = [Person.objects.create(owner=alice, name=f"Friend {i}") for i in range(5)]
     for i in range(30):
-        plan = _plan(alice, people[: i % 5], title=f"Plan {i}", rrule="FREQ=DAILY")
+        plan = weekly_plan(alice, people[: i % 5], title=f"Plan {i}", rrule="FREQ=DAILY")
         if i % 3 == 0:
             actions.do_join(bob, plan)
         actions.do_rsvp(alice, plan, actions.parse_key("2026-03-08T18:00:00Z"), "going")  # type: ignore[arg-type]
-    theirs = _plan(bob, title="Bob's walk")
+    theirs = weekly_plan(bob, title="Bob's walk")
     actions.do_join(alice, theirs)
     with time_machine.travel(NOW, tick=False), django_assert_max_num_queries(10):
         r = alice_client.get("/plans/")
@@ -223,7 +212,7 @@ def test_someone_elses_person_is_refused(alice_client: Client, bob: User) -> Non
 def test_editing_reads_the_rule_back_and_bumps_the_sequence(
     alice_client: Client, alice: User
 ) -> None:
-    plan = _plan(alice, rrule="FREQ=WEEKLY;INTERVAL=2;BYDAY=WE", start_date=date(2026, 3, 18))
+    plan = weekly_plan(alice, rrule="FREQ=WEEKLY;INTERVAL=2;BYDAY=WE", start_date=date(2026, 3, 18))
     r = alice_client.get(f"/plans/{plan.pk}/edit/")
     form = r.context["form"]
     assert form.initial["repeat"] == "weeks"
@@ -245,7 +234,7 @@ def test_editing_reads_the_rule_back_and_bumps_the_sequence(
 def test_a_rule_the_choices_cant_say_is_edited_as_a_custom_rule(
     alice_client: Client, alice: User
 ) -> None:
-    plan = _plan(alice, rrule="FREQ=WEEKLY;COUNT=4;BYDAY=SU")
+    plan = weekly_plan(alice, rrule="FREQ=WEEKLY;COUNT=4;BYDAY=SU")
     form = alice_client.get(f"/plans/{plan.pk}/edit/").context["form"]
     assert form.initial["repeat"] == "custom"
     assert form.initial["rrule"] == "FREQ=WEEKLY;COUNT=4;BYDAY=SU"
@@ -254,7 +243,7 @@ def test_a_rule_the_choices_cant_say_is_edited_as_a_custom_rule(
 def test_the_plan_page_describes_it_and_shows_the_next_times(
     alice_client: Client, alice: User
 ) -> None:
-    plan = _plan(alice, rrule="FREQ=WEEKLY;INTERVAL=2;BYDAY=WE", start_date=date(2026, 3, 18))
+    plan = weekly_plan(alice, rrule="FREQ=WEEKLY;INTERVAL=2;BYDAY=WE", start_date=date(2026, 3, 18))
     with time_machine.travel(NOW, tick=False):
         r = alice_client.get(f"/plans/{plan.pk}/")
     page = _text(r)
@@ -270,7 +259,7 @@ def test_the_plan_page_describes_it_and_shows_the_next_times(
 
 
 def test_rsvp_without_javascript_redirects_back(alice_client: Client, alice: User) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     data = {"start": "2026-03-08T18:00:00Z", "rsvp": "skip", "back": "plan"}
     with time_machine.travel(NOW, tick=False):
         r = alice_client.post(f"/plans/{plan.pk}/rsvp/", data)
@@ -283,7 +272,7 @@ def test_rsvp_without_javascript_redirects_back(alice_client: Client, alice: Use
 
 
 def test_rsvp_with_htmx_returns_just_that_occurrence(alice_client: Client, alice: User) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     data = {"start": "2026-03-08T18:00:00Z", "rsvp": "going"}
     with time_machine.travel(NOW, tick=False):
         r = alice_client.post(f"/plans/{plan.pk}/rsvp/", data, headers={"HX-Request": "true"})
@@ -300,7 +289,7 @@ def test_rsvp_with_htmx_returns_just_that_occurrence(alice_client: Client, alice
 
 
 def test_each_answer_button_names_its_plan_and_time(alice_client: Client, alice: User) -> None:
-    _plan(alice, title="Call <Mum>")
+    weekly_plan(alice, title="Call <Mum>")
     with time_machine.travel(NOW, tick=False):
         page = _text(alice_client.get("/plans/"))
     # Spoken as "Skip this time Call <Mum>, Sunday 8 March, 18:00", not just "Skip this time".
@@ -323,7 +312,7 @@ def test_each_answer_button_names_its_plan_and_time(alice_client: Client, alice:
 def test_rsvp_for_a_time_that_isnt_an_occurrence_is_a_404(
     alice_client: Client, alice: User, data: dict[str, str]
 ) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     assert alice_client.post(f"/plans/{plan.pk}/rsvp/", data).status_code == 404
     assert not Occurrence.objects.exists()
     restore = {"start": data.get("start", ""), "restore": "1"}
@@ -331,7 +320,7 @@ def test_rsvp_for_a_time_that_isnt_an_occurrence_is_a_404(
 
 
 def test_an_unknown_answer_changes_nothing(alice_client: Client, alice: User) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     r = alice_client.post(
         f"/plans/{plan.pk}/rsvp/", {"start": "2026-03-08T18:00:00Z", "rsvp": "never"}
     )
@@ -343,7 +332,7 @@ def test_an_unknown_answer_changes_nothing(alice_client: Client, alice: User) ->
 
 
 def test_end_keeps_the_plan_and_its_history(alice_client: Client, alice: User) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     with time_machine.travel(NOW, tick=False):
         r = alice_client.post(f"/plans/{plan.pk}/end/")
         assert r.status_code == 302
@@ -361,7 +350,7 @@ def test_end_keeps_the_plan_and_its_history(alice_client: Client, alice: User) -
 
 
 def test_delete_asks_first_then_deletes(alice_client: Client, alice: User) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     r = alice_client.get(f"/plans/{plan.pk}/delete/")
     assert r.status_code == 200 and "End it instead" in _text(r)
     assert Plan.objects.filter(pk=plan.pk).exists()
@@ -391,7 +380,7 @@ def _every_url(plan: Plan) -> list[tuple[str, str, dict[str, str]]]:
 
 
 def test_every_plan_address_is_a_404_for_someone_else(alice: User, charlie_client: Client) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     before = _snapshot()
     with time_machine.travel("2026-03-09 12:00Z", tick=False):
         for method, url, data in _every_url(plan):
@@ -402,14 +391,14 @@ def test_every_plan_address_is_a_404_for_someone_else(alice: User, charlie_clien
 
 
 def test_the_pages_need_a_sign_in(client: Client, alice: User) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     for url in ("/plans/", "/plans/new/", f"/plans/{plan.pk}/"):
         r = client.get(url)
         assert r.status_code == 302 and "/login" in r["Location"]
 
 
 def test_the_words_stay_gentle(alice_client: Client, alice: User) -> None:
-    plan = _plan(alice)
+    plan = weekly_plan(alice)
     actions.do_rsvp(alice, plan, actions.parse_key("2026-03-08T18:00:00Z"), "skip")  # type: ignore[arg-type]
     with time_machine.travel(NOW, tick=False):
         pages = [
