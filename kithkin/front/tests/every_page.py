@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from kithkin.accounts.models import User
 from kithkin.circle.models import ContactImport, ImportantDate, Interaction, Person
-from kithkin.conftest import PASSWORD, make_user
+from kithkin.conftest import NOT_FOUND, PASSWORD, make_user
 from kithkin.nudges.models import Channel
 from kithkin.partners.models import PartnerInvite, PartnerNote, Partnership
 from kithkin.plans.models import Community, Place, Plan, PlanGuest
@@ -245,7 +245,7 @@ ANONYMOUS_PAGES = [
     "/support/",
     "/privacy/",
     "/offline/",
-    "/no/such/page/",
+    NOT_FOUND,
 ]
 
 __all__ = ["ANONYMOUS_PAGES", "NOT_PAGES", "PASSWORD", "World", "lived_in", "pages"]

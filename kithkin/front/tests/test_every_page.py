@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
+from kithkin.conftest import NOT_FOUND
 from kithkin.front.tests.every_page import (
     ANONYMOUS_PAGES,
     NOT_PAGES,
@@ -33,7 +34,7 @@ def _route_names(patterns, prefix: str = "") -> set[str]:
 def test_every_route_is_a_listed_page_or_named_as_not_a_page() -> None:
     world = lived_in()
     listed = pages(world) + partner_pages(world) + guest_pages(world) + ANONYMOUS_PAGES
-    covered = {resolve(path).url_name for path in listed if path != "/no/such/page/"}
+    covered = {resolve(path).url_name for path in listed if path != NOT_FOUND}
     missing = _route_names(get_resolver().url_patterns) - covered - set(NOT_PAGES)
     assert missing == set(), "add these pages to every_page.py (or to NOT_PAGES, with why)"
     assert covered & set(NOT_PAGES) == set()
@@ -52,5 +53,5 @@ def test_every_listed_page_opens_for_the_one_it_belongs_to() -> None:
             assert client.get(path).status_code == 200, (user.username, path)
     anonymous = Client()
     for path in ANONYMOUS_PAGES:
-        expected = 404 if path == "/no/such/page/" else 200
+        expected = 404 if path == NOT_FOUND else 200
         assert anonymous.get(path).status_code == expected, path
