@@ -298,7 +298,8 @@ def rank(snap: Snapshot, *, seed: int, limit: int = 3) -> list[Pick]:
             picks.append(Pick(p.id, idea.slug, round(score, 6), tuple(reasons)))
 
     picks.sort(key=lambda k: (-k.score, k.person_id or 0, k.idea))
-    picks = _vary_kinds(picks[:limit], options, {i.slug: i for i in ideas})
+    by_slug = {i.slug: i for i in ideas}
+    picks = _vary_kinds(picks[:limit], options, by_slug)
 
     # Someone outside the circle (or the person themself) now and then, and
     # always when nobody in the circle fits right now.
@@ -314,7 +315,11 @@ def rank(snap: Snapshot, *, seed: int, limit: int = 3) -> list[Pick]:
         low_day = snap.energy == "low" or own_quiet or blocked_by_waiting
         pool = [i for i in others if i.target == "self"] if low_day and not picks else others
         pool = pool or others
-        idea = max(pool, key=lambda i: (idea_score(i), i.slug))
+        # Of a kind not already on the page when one fits (a stranger's
+        # compliment next to a friend's reads like a to-do list too).
+        kept = picks[: limit - 1] if len(picks) >= limit else picks
+        used = {by_slug[k.idea].kind for k in kept}
+        idea = max(pool, key=lambda i: (i.kind not in used, idea_score(i), i.slug))
         reasons = [Reason(f"target_{idea.target}")]
         if blocked_by_waiting and not picks:
             reasons.insert(0, Reason("waiting_on_replies"))

@@ -217,14 +217,7 @@ def test_nothing_already_shown_comes_back(case: tuple[Snapshot, int, int]) -> No
 @settings(max_examples=300, deadline=None)
 @given(case=snapshots())
 def test_the_real_catalog_never_breaks_a_hard_constraint(case: tuple[Snapshot, int, int]) -> None:
-    from kithkin.today import catalog
-
-    ideas = [
-        IdeaSnap(
-            i.slug, i.effort, i.energy, i.target, i.channel, i.kind, i.time_of_day, i.situation
-        )
-        for i in catalog.ideas()
-    ]
+    ideas = real_ideas()
     s, seed, limit = case
     s = replace(s, ideas=ideas)
     people = {p.id: p for p in s.people}
@@ -237,6 +230,33 @@ def test_the_real_catalog_never_breaks_a_hard_constraint(case: tuple[Snapshot, i
             assert not p.channels or idea.channel in p.channels
             assert not p.archived
             assert idea.target == "person"
+
+
+def real_ideas() -> list[IdeaSnap]:
+    from kithkin.today import catalog
+
+    return [
+        IdeaSnap(
+            i.slug, i.effort, i.energy, i.target, i.channel, i.kind, i.time_of_day, i.situation
+        )
+        for i in catalog.ideas()
+    ]
+
+
+def test_one_page_never_repeats_a_kind_of_idea_when_another_fits() -> None:
+    """Whatever the seed: the real catalog has a compliment for a stranger and for a
+    friend, and the idea for someone outside the circle must not echo a friend's."""
+    ideas = real_ideas()
+    by_slug = {i.slug: i for i in ideas}
+    friends = [
+        sam(id=n, name=f"Friend {n}", next_due_at=NOW - timedelta(days=3 + n)) for n in range(6)
+    ]
+    for energy in ("some", "good"):
+        s = replace(snap(friends, energy=energy), ideas=ideas)
+        for seed in range(300):
+            kinds = [by_slug[k.idea].kind for k in rank(s, seed=seed)]
+            assert len(kinds) == 3
+            assert len(kinds) == len(set(kinds)), (energy, seed, kinds)
 
 
 def test_you_usually_feel_lifted_needs_mostly_lifted() -> None:
