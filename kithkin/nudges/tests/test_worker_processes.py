@@ -25,14 +25,21 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 
 from kithkin.accounts.models import User
 from kithkin.nudges.models import Channel, NudgeSettings, Reminder
 
 KITHKIN = Path(sys.executable).with_name("kithkin")
-LEASE_SECONDS = 2
-WAIT_SECONDS = 20
+# Long enough for a busy machine to send a chunk within one lease.
+LEASE_SECONDS = 5
+# How long a test waits for something before it fails (it goes on as soon as it holds).
+WAIT_SECONDS = 90
+# Reminders made this far ahead wait until the test moves them to now.
+NOT_YET = timedelta(days=1)
+# What a worker prints once it is looking for work.
+READY = "kithkin worker: sending reminders as they come due"
 
 
 class Sink(ThreadingHTTPServer):
@@ -100,6 +107,7 @@ class Database:
             )
 
     def publish(self) -> None:
+        """Make what the test wrote visible to the workers (again, on SQLite)."""
         if self.sqlite:
             connection.ensure_connection()
             target = sqlite3.connect(self.file)
@@ -127,11 +135,12 @@ class Database:
         return found
 
 
-def make_people(count: int, port: int, prefix: str) -> list[User]:
+def make_people(count: int, port: int, prefix: str, *, due: bool = True) -> list[User]:
     users = User.objects.bulk_create(
         [User(username=f"{prefix}{n}", password="!", timezone="UTC") for n in range(count)]
     )
     now = timezone.now()
+    first = now - timedelta(seconds=30) if due else now + NOT_YET
     NudgeSettings.objects.bulk_create(
         [NudgeSettings(owner=u, daily_at=timezone.localtime(now).time()) for u in users]
     )
@@ -143,7 +152,7 @@ def make_people(count: int, port: int, prefix: str) -> list[User]:
             Reminder(
                 owner=u,
                 kind="daily",
-                next_at=now - timedelta(seconds=30) + timedelta(microseconds=n),
+                next_at=first + timedelta(microseconds=n),
                 slot=now.date().isoformat(),
             )
             for n, u in enumerate(users)
@@ -166,6 +175,7 @@ class Workers:
             "KITHKIN_STATIC_ROOT": str(self.tmp / "static"),
             "KITHKIN_LOG_LEVEL": "INFO",
             "DJANGO_SETTINGS_MODULE": "kithkin.settings",
+            "PYTHONUNBUFFERED": "1",
         }
         for n in range(len(self.procs), len(self.procs) + count):
             log = open(self.tmp / f"worker{n}.log", "wb")  # noqa: SIM115 - closed with the process
@@ -187,6 +197,13 @@ class Workers:
                     cwd=settings.BASE_DIR,
                 )
             )
+
+    def wait_until_ready(self) -> None:
+        """Until every worker has started and is looking for work."""
+        wait_for(
+            lambda: all(READY in self.log(n) for n in range(len(self.procs))),
+            "the workers to start",
+        )
 
     def log(self, n: int) -> str:
         return (self.tmp / f"worker{n}.log").read_text(errors="replace")
@@ -224,9 +241,13 @@ def wait_for(check: Any, what: str) -> None:
 def test_it_delivers_every_reminder_exactly_once_with_three_workers(
     workers: Workers, sink: Sink
 ) -> None:
-    users = make_people(200, sink.port, "p")
+    # Due only once all three are looking, so each has a fair chance at the work.
+    users = make_people(200, sink.port, "p", due=False)
     workers.db.publish()
     workers.start(3)
+    workers.wait_until_ready()
+    Reminder.objects.update(next_at=F("next_at") - NOT_YET - timedelta(seconds=30))
+    workers.db.publish()
     wait_for(lambda: workers.db.sent() == 200, "200 deliveries")
     wait_for(lambda: sum(sink.counted().values()) >= 200, "200 requests")
     assert workers.stop() == [0, 0, 0], [workers.log(n) for n in range(3)]
