@@ -23,14 +23,19 @@ run: setup
 	$(BIN)/kithkin migrate
 	$(BIN)/kithkin serve --with-worker
 
+# The suites run on every core (pytest-xdist; at most 4 workers, each with its own
+# test database). `make test PYTEST_WORKERS=0` runs them in this one process.
+PYTEST_WORKERS ?= auto
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --maxprocesses 4
+
 test: setup
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL)
 
 # The same suite against PostgreSQL: DATABASE_URL must point to a server that
 # lets this user create a test database (.ci/run sets this up).
 test-pg: setup
 	@test -n "$$DATABASE_URL" || { echo "make test-pg: set DATABASE_URL=postgres://..."; exit 2; }
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL)
 
 test-browser: setup
 	@test -x /usr/bin/chromium || { echo "make test-browser: needs Debian's chromium (apt-get install chromium)"; exit 2; }
