@@ -315,20 +315,17 @@ def rank(snap: Snapshot, *, seed: int, limit: int = 3) -> list[Pick]:
         low_day = snap.energy == "low" or own_quiet or blocked_by_waiting
         pool = [i for i in others if i.target == "self"] if low_day and not picks else others
         pool = pool or others
-        # Of a kind not already on the page when one fits (a stranger's
-        # compliment next to a friend's reads like a to-do list too).
-        kept = picks[: limit - 1] if len(picks) >= limit else picks
+        # It takes the last place when the page is full. Of a kind not already on
+        # the page when one fits (a stranger's compliment next to a friend's reads
+        # like a to-do list too).
+        kept = picks[: limit - 1]
         used = {by_slug[k.idea].kind for k in kept}
         idea = max(pool, key=lambda i: (i.kind not in used, idea_score(i), i.slug))
         reasons = [Reason(f"target_{idea.target}")]
         if blocked_by_waiting and not picks:
             reasons.insert(0, Reason("waiting_on_replies"))
         reasons.append(Reason("fits_energy", {"energy": snap.energy, "effort": idea.effort}))
-        other = Pick(None, idea.slug, 0.0, tuple(reasons))
-        if len(picks) >= limit:
-            picks[-1] = other
-        else:
-            picks.append(other)
+        picks = [*kept, Pick(None, idea.slug, 0.0, tuple(reasons))]
     return picks
 
 
